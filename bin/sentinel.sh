@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Sentinel control script.
+#
+#   bin/sentinel.sh run    [-c FILE]   serve in the foreground (builds first if lib/ is empty)
+#   bin/sentinel.sh start  [-c FILE]   serve in the background; pid in logs/sentinel.pid, output in logs/
+#   bin/sentinel.sh stop               graceful stop (SIGTERM), waits for in-flight requests
+#   bin/sentinel.sh status             is it running? (exit 0 yes, 3 no)
+#   bin/sentinel.sh reload             re-read the config (SIGHUP); a bad config is refused and logged
+#   bin/sentinel.sh test   [-c FILE]   validate the config and exit (0 valid, 1 invalid)
+#
+# Environment: JAVA_HOME (a JDK/JRE >= 21; found by itself otherwise), JAVA_OPTS (added after the
+# defaults below, so they win), SENTINEL_CONFIG (default config file), SENTINEL_PID_FILE.
+set -euo pipefail
+
+SENTINEL_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+. "$SENTINEL_HOME/bin/java-env.sh"
+
+MAIN_CLASS=dev.sentinel.server.server.Main
+LOG_DIR="$SENTINEL_HOME/logs"
+PID_FILE="${SENTINEL_PID_FILE:-$LOG_DIR/sentinel.pid}"
+CONFIG="${SENTINEL_CONFIG:-$SENTINEL_HOME/etc/sentinel.kdl}"
+
+# A proxy wants a bounded, predictable footprint and a fast exit on memory exhaustion rather than
+# limping on. Override any of these through JAVA_OPTS.
+DEFAULT_JVM_OPTS=(
+  -Xms256m -Xmx1g
+  -XX:MaxDirectMemorySize=512m
+  -XX:+UseG1GC
+  -XX:+ExitOnOutOfMemoryError
+  -XX:+PerfDisableSharedMem
+  -Dfile.encoding=UTF-8
+)
+
+usage() {
+  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+}
+
+die() {
+  echo "sentinel: $*" >&2
+  exit 1
+}
+
+have_jars() {
+  compgen -G "$SENTINEL_HOME/lib/sentinel-server-*.jar" >/dev/null
+}
+
+# A checkout is its own distribution: on first use, build lib/ with the Maven wrapper.
+ensure_built() {
+  have_jars && return 0
+  [ -x "$SENTINEL_HOME/mvnw" ] && [ -f "$SENTINEL_HOME/pom.xml" ] \
+    || die "lib/ holds no Sentinel jars, and this is not a source checkout to build them from"
+  echo "sentinel: lib/ is empty; building Sentinel once (./mvnw package, tests skipped)..." >&2
+  (cd "$SENTINEL_HOME" && ./mvnw -q -B -DskipTests package) || die "the build failed; see the output above"
+  have_jars || die "the build finished but lib/ is still empty"
+}
+
+java_cmd() {
+  echo "$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" ${JAVA_OPTS:-} \
+    -cp "$SENTINEL_HOME/etc:$SENTINEL_HOME/lib/*" "$MAIN_CLASS"
+}
+
+running_pid() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid
+  pid=$(cat "$PID_FILE")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
+}
+
+cmd="${1:-}"
+[ $# -gt 0 ] && shift
+while [ $# -gt 0 ]; do
+  case "$1" in
+    -c|--config) [ $# -ge 2 ] || die "$1 needs a file"; CONFIG="$2"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) die "unexpected argument '$1' (see bin/sentinel.sh --help)" ;;
+  esac
+done
+
+case "$cmd" in
+  run)
+    ensure_built
+    sentinel_find_java || exit 1
+    # shellcheck disable=SC2046
+    exec $(java_cmd) run -c "$CONFIG"
+    ;;
+  test)
+    ensure_built
+    sentinel_find_java || exit 1
+    # shellcheck disable=SC2046
+    exec $(java_cmd) test -c "$CONFIG"
+    ;;
+  start)
+    ensure_built
+    sentinel_find_java || exit 1
+    if pid=$(running_pid); then
+      die "already running (pid $pid)"
+    fi
+    mkdir -p "$LOG_DIR"
+    out="$LOG_DIR/sentinel.out"
+    : >"$out"
+    # shellcheck disable=SC2046
+    nohup $(java_cmd) run -c "$CONFIG" >>"$out" 2>&1 </dev/null &
+    pid=$!
+    echo "$pid" >"$PID_FILE"
+    for _ in $(seq 1 300); do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        rm -f "$PID_FILE"
+        tail -n 20 "$out" >&2
+        die "failed to start; output above and in $out"
+      fi
+      if grep -q "started:" "$out"; then
+        echo "sentinel: started (pid $pid), output in $out"
+        exit 0
+      fi
+      sleep 0.1
+    done
+    die "still starting after 30 s (pid $pid); see $out"
+    ;;
+  stop)
+    pid=$(running_pid) || { echo "sentinel: not running"; rm -f "$PID_FILE"; exit 0; }
+    kill -TERM "$pid"
+    for _ in $(seq 1 600); do
+      if ! kill -0 "$pid" 2>/dev/null; then
+        rm -f "$PID_FILE"
+        echo "sentinel: stopped"
+        exit 0
+      fi
+      sleep 0.1
+    done
+    die "pid $pid did not stop within 60 s; run 'kill -KILL $pid' to force it"
+    ;;
+  status)
+    if pid=$(running_pid); then
+      echo "sentinel: running (pid $pid)"
+    else
+      echo "sentinel: not running"
+      exit 3
+    fi
+    ;;
+  reload)
+    pid=$(running_pid) || die "not running"
+    kill -HUP "$pid"
+    echo "sentinel: reload requested (pid $pid); the result is in the log"
+    ;;
+  ""|-h|--help|help)
+    usage
+    [ -n "$cmd" ] || exit 2
+    ;;
+  *)
+    die "unknown command '$cmd' (see bin/sentinel.sh --help)"
+    ;;
+esac

@@ -1,0 +1,36 @@
+package dev.sentinel.server.config;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A whole, validated configuration: what one {@code sentinel.kdl} describes.
+ *
+ * @param source   where it was read from (a path, or {@code "embedded default"})
+ * @param upstreams upstream pools by id, in declaration order
+ */
+public record SentinelConfig(
+        String source,
+        SystemConfig system,
+        List<ListenerConfig> listeners,
+        List<RouteConfig> routes,
+        Map<String, UpstreamConfig> upstreams,
+        LimitsConfig limits,
+        ObservabilityConfig observability) {
+
+    public SentinelConfig {
+        listeners = List.copyOf(listeners);
+        routes = List.copyOf(routes);
+        upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+    }
+
+    /** The route with this id, or {@code null}. */
+    public RouteConfig route(String id) {
+        for (RouteConfig route : routes) {
+            if (route.id().equals(id)) {
+                return route;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.sentinel.server.config;
+
+import java.time.Duration;
+
+/**
+ * Process-wide settings ({@code system { }}).
+ *
+ * @param workerThreads        0 = one per core; only bounds Jetty's selector threads, since requests
+ *                             run on virtual threads
+ * @param maxConnections       open client connections across all listeners
+ * @param gracefulShutdown     how long in-flight requests may finish on stop
+ * @param securityHeaders      add {@code X-Content-Type-Options: nosniff} and
+ *                             {@code X-Frame-Options: DENY} to responses that lack them
+ */
+public record SystemConfig(
+        int workerThreads,
+        int maxConnections,
+        Duration gracefulShutdown,
+        boolean securityHeaders) {
+
+    public static final int DEFAULT_WORKER_THREADS = 0;
+    public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+    public static final Duration DEFAULT_GRACEFUL_SHUTDOWN = Duration.ofSeconds(30);
+    public static final boolean DEFAULT_SECURITY_HEADERS = true;
+
+    public static SystemConfig defaults() {
+        return new SystemConfig(DEFAULT_WORKER_THREADS, DEFAULT_MAX_CONNECTIONS, DEFAULT_GRACEFUL_SHUTDOWN,
+                DEFAULT_SECURITY_HEADERS);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.sentinel.server.config;
+
+import dev.sentinel.spi.Target;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One upstream pool ({@code upstreams { upstream "id" { } }}).
+ *
+ * @param loadBalancing algorithm name, normalised to underscores ({@code round_robin})
+ * @param tls           set when the targets speak HTTPS
+ */
+public record UpstreamConfig(
+        String id,
+        List<Target> targets,
+        String loadBalancing,
+        Timeouts timeouts,
+        UpstreamTls tls) {
+
+    public static final String DEFAULT_LOAD_BALANCING = "round_robin";
+
+    public UpstreamConfig {
+        targets = List.copyOf(targets);
+    }
+
+    /**
+     * @param connect establishing the TCP (and TLS) connection; past it, 504
+     * @param read    longest silence while waiting for response bytes; past it, 504
+     * @param write   longest wait to send request bytes; past it, 504
+     * @param request bounds one whole exchange with this upstream, or {@code null} for none (long
+     *                streams stay open while bytes flow; {@code read} still cuts silence)
+     */
+    public record Timeouts(Duration connect, Duration read, Duration write, Duration request) {
+        public static final Duration DEFAULT_CONNECT = Duration.ofSeconds(10);
+        public static final Duration DEFAULT_READ = Duration.ofSeconds(30);
+        public static final Duration DEFAULT_WRITE = Duration.ofSeconds(30);
+
+        public static Timeouts defaults() {
+            return new Timeouts(DEFAULT_CONNECT, DEFAULT_READ, DEFAULT_WRITE, null);
+        }
+    }
+
+    /**
+     * @param sni                server name sent in the handshake; {@code null} = the target host
+     * @param insecureSkipVerify accept any certificate (testing only)
+     */
+    public record UpstreamTls(String sni, boolean insecureSkipVerify) {}
+}

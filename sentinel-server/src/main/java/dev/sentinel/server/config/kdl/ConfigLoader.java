@@ -1,0 +1,61 @@
+package dev.sentinel.server.config.kdl;
+
+import dev.sentinel.server.config.SentinelConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Reads a Zentinel-schema KDL file into a validated {@link SentinelConfig}, or refuses it with every
+ * error as {@code file:line:col: message}.
+ */
+public final class ConfigLoader {
+    /** The name errors give for the embedded default. */
+    public static final String EMBEDDED_NAME = "embedded:sentinel.kdl";
+    private static final String EMBEDDED_RESOURCE = "/dev/sentinel/server/sentinel.kdl";
+
+    private ConfigLoader() {
+    }
+
+    public static SentinelConfig load(Path file) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw fileError(file, "no such file");
+        } catch (IOException e) {
+            throw fileError(file, "cannot read: " + e.getMessage());
+        }
+        return parse(text, file.toString());
+    }
+
+    /** The default that ships inside the server jar (the same text as {@code etc/sentinel.kdl}). */
+    public static SentinelConfig loadEmbeddedDefault() throws ConfigException {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(EMBEDDED_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("embedded default config missing from the jar");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), EMBEDDED_NAME);
+        } catch (IOException e) {
+            throw new IllegalStateException("embedded default config unreadable", e);
+        }
+    }
+
+    public static SentinelConfig parse(String text, String fileName) throws ConfigException {
+        List<KdlNode> document;
+        try {
+            document = KdlParser.parse(text, fileName);
+        } catch (KdlSyntaxException e) {
+            throw new ConfigException(List.of(new ConfigError(e.location(), e.reason())));
+        }
+        return new DocumentBinder(fileName, document).bind();
+    }
+
+    private static ConfigException fileError(Path file, String why) {
+        return new ConfigException(List.of(new ConfigError(new KdlLocation(file.toString(), 0, 0), why)));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.sentinel.server.config.kdl;
+
+import dev.sentinel.server.config.LimitsConfig;
+import dev.sentinel.server.config.ObservabilityConfig;
+import dev.sentinel.server.config.SystemConfig;
+
+/** The flat blocks: {@code system}, {@code limits}, {@code observability}. */
+final class SimpleBlocks {
+    private static final int MAX_INT = Integer.MAX_VALUE;
+
+    private SimpleBlocks() {
+    }
+
+    static SystemConfig system(Block b) {
+        b.expectShape(0);
+        int workers = b.integer(new String[] {"worker-threads"}, SystemConfig.DEFAULT_WORKER_THREADS, 0, 1024);
+        int maxConnections = b.integer(new String[] {"max-connections"}, SystemConfig.DEFAULT_MAX_CONNECTIONS,
+                1, MAX_INT);
+        var graceful = b.seconds(new String[] {"graceful-shutdown-timeout-secs"},
+                SystemConfig.DEFAULT_GRACEFUL_SHUTDOWN, 0);
+        boolean securityHeaders = b.bool("security-headers", SystemConfig.DEFAULT_SECURITY_HEADERS);
+        b.notYetSupported("daemon", "pid-file", "user", "group", "working-directory", "auto-reload",
+                "trace-id-format", "route-cache-size");
+        b.finish();
+        return new SystemConfig(workers, maxConnections, graceful, securityHeaders);
+    }
+
+    static LimitsConfig limits(Block b) {
+        b.expectShape(0);
+        int headerCount = b.integer(new String[] {"max-header-count"}, LimitsConfig.DEFAULT_MAX_HEADER_COUNT,
+                1, 10_000);
+        int headerSize = b.integer(new String[] {"max-header-size-bytes", "max-header-size"},
+                LimitsConfig.DEFAULT_MAX_HEADER_SIZE_BYTES, 1024, 1024 * 1024);
+        KdlNode bodyNode = b.child("max-body-size-bytes", "max-body-size");
+        Long body = bodyNode == null ? null : b.bytes(bodyNode);
+        b.notYetSupported("max-header-name-bytes", "max-header-value-bytes", "max-body-buffer-bytes",
+                "max-body-inspection-bytes", "max-decompression-ratio", "max-decompressed-size-bytes",
+                "max-connections-per-client", "max-connections-per-route", "max-total-connections",
+                "max-idle-connections-per-upstream", "max-in-flight-requests", "max-in-flight-requests-per-worker",
+                "max-queued-requests", "max-agent-queue-depth", "max-agent-body-bytes", "max-agent-response-bytes",
+                "max-requests-per-second-global", "max-requests-per-second-per-client");
+        b.finish();
+        return new LimitsConfig(headerCount, headerSize, body == null ? LimitsConfig.DEFAULT_MAX_BODY_SIZE_BYTES : body);
+    }
+
+    static ObservabilityConfig observability(Block b) {
+        b.expectShape(0);
+        KdlNode metricsNode = b.child("metrics");
+        b.notYetSupported("logging", "tracing");
+        b.finish();
+        if (metricsNode == null) {
+            return ObservabilityConfig.defaults();
+        }
+        Block m = new Block(metricsNode, "observability metrics", b.diagnostics());
+        m.expectShape(0);
+        boolean enabled = m.bool("enabled", true);
+        KdlNode addressNode = m.child("address");
+        String path = m.string("path", ObservabilityConfig.MetricsEndpoint.DEFAULT_PATH);
+        m.notYetSupported("high-cardinality");
+        m.finish();
+        if (!path.startsWith("/")) {
+            b.diagnostics().error(metricsNode.location(), "metrics path must start with '/': " + path);
+        }
+        if (!enabled || addressNode == null) {
+            return ObservabilityConfig.defaults();
+        }
+        HostPort address = HostPort.parse(m, addressNode);
+        return address == null ? ObservabilityConfig.defaults()
+                : new ObservabilityConfig(new ObservabilityConfig.MetricsEndpoint(address.host(), address.port(), path));
+    }
+}

@@ -1,0 +1,38 @@
+package dev.sentinel.server.error;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JSON body of every response Sentinel itself refuses or fails:
+ * <pre>{"error":"upstream unavailable","status":502,"trace_id":"4bf92f35..."}</pre>
+ * Reasons are fixed, client-safe phrases; exception text never reaches a client.
+ */
+public final class ErrorBody {
+    public static final String CONTENT_TYPE = "application/json";
+
+    private ErrorBody() {
+    }
+
+    public static byte[] json(int status, String traceId) {
+        String json = "{\"error\":\"" + reason(status) + "\",\"status\":" + status + ",\"trace_id\":\""
+                + traceId + "\"}";
+        return json.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The client-safe reason for a status Sentinel produces. */
+    public static String reason(int status) {
+        return switch (status) {
+            case 400 -> "bad request";
+            case 404 -> "no route matches this request";
+            case 405 -> "method not allowed";
+            case 408 -> "request timeout";
+            case 413 -> "request body too large";
+            case 414 -> "request URI too long";
+            case 431 -> "request header fields too large";
+            case 502 -> "upstream unavailable";
+            case 503 -> "service unavailable";
+            case 504 -> "upstream timed out";
+            default -> status >= 500 ? "internal error" : "request refused";
+        };
+    }
+}

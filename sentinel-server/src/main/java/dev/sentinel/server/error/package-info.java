@@ -1,0 +1,2 @@
+/** The one place error responses are written: a JSON body with status, reason and trace id. */
+package dev.sentinel.server.error;

@@ -1,0 +1,36 @@
+package dev.sentinel.server.forward;
+
+import dev.sentinel.server.limits.BodyLimitExceeded;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeoutException;
+
+/** Maps a forwarding failure, on either leg, to the status the client gets. */
+final class FailureStatus {
+    private FailureStatus() {
+    }
+
+    /** Talking to the upstream failed: a timeout is 504, anything else 502. */
+    static int serverLeg(Throwable failure) {
+        if (has(failure, BodyLimitExceeded.class)) {
+            return 413;
+        }
+        return has(failure, TimeoutException.class) || has(failure, SocketTimeoutException.class) ? 504 : 502;
+    }
+
+    /** Reading the client's body failed: too large is 413, too slow 408, anything else 400. */
+    static int clientLeg(Throwable failure) {
+        if (has(failure, BodyLimitExceeded.class)) {
+            return 413;
+        }
+        return has(failure, TimeoutException.class) ? 408 : 400;
+    }
+
+    private static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.sentinel.server.forward;
+
+import dev.sentinel.server.config.PoliciesConfig.HeaderOps;
+import jakarta.servlet.http.HttpServletResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * The headers Sentinel owns on each leg, and the route's header edits. Incoming values of the owned
+ * request headers are discarded, never trusted; {@code X-Forwarded-For} is the one that is appended to.
+ */
+final class ForwardingHeaders {
+    static final String X_FORWARDED_BY = "X-Forwarded-By";
+    static final String X_TRACE_ID = "X-Trace-Id";
+    static final String X_CORRELATION_ID = "X-Correlation-Id";
+    static final String FORWARDED_BY_VALUE = "Sentinel";
+
+    /** Request headers Sentinel sets itself; a client's copies are dropped first. */
+    private static final List<String> OWNED_REQUEST_HEADERS = List.of(HttpHeader.X_FORWARDED_PROTO.asString(),
+            HttpHeader.X_FORWARDED_HOST.asString(), HttpHeader.X_FORWARDED_SERVER.asString(),
+            HttpHeader.X_FORWARDED_PORT.asString(), X_FORWARDED_BY, X_TRACE_ID, X_CORRELATION_ID,
+            HttpHeader.HTTP2_SETTINGS.asString());
+
+    private ForwardingHeaders() {
+    }
+
+    static void dropOwned(HttpFields.Mutable headers) {
+        for (String name : OWNED_REQUEST_HEADERS) {
+            headers.remove(name);
+        }
+    }
+
+    /** Sets the forwarding headers on the proxy-to-server request. */
+    static void addForwarding(HttpFields.Mutable headers, String clientAddress, String scheme, String host,
+                              String traceId) {
+        HttpField existing = headers.getField(HttpHeader.X_FORWARDED_FOR);
+        String forwardedFor = existing == null ? clientAddress
+                : String.join(", ", headers.getValuesList(HttpHeader.X_FORWARDED_FOR)) + ", " + clientAddress;
+        headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
+        headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
+        if (host != null) {
+            headers.put(HttpHeader.X_FORWARDED_HOST, host);
+        }
+        headers.put(X_FORWARDED_BY, FORWARDED_BY_VALUE);
+        headers.put(X_TRACE_ID, traceId);
+        headers.put(X_CORRELATION_ID, traceId);
+    }
+
+    /** Applies a route's edits to the proxy-to-server request: rename, remove, set, add. */
+    static void apply(HeaderOps ops, HttpFields.Mutable headers) {
+        for (Map.Entry<String, String> rename : ops.rename().entrySet()) {
+            List<String> values = headers.getValuesList(rename.getKey());
+            if (!values.isEmpty()) {
+                headers.remove(rename.getKey());
+                values.forEach(v -> headers.add(rename.getValue(), v));
+            }
+        }
+        ops.remove().forEach(headers::remove);
+        ops.set().forEach(headers::put);
+        ops.add().forEach(headers::add);
+    }
+
+    /** Applies a route's edits to the proxy-to-client response, in the same order. */
+    static void apply(HeaderOps ops, HttpServletResponse response) {
+        for (Map.Entry<String, String> rename : ops.rename().entrySet()) {
+            List<String> values = new ArrayList<>(response.getHeaders(rename.getKey()));
+            if (!values.isEmpty()) {
+                response.setHeader(rename.getKey(), null);
+                values.forEach(v -> response.addHeader(rename.getValue(), v));
+            }
+        }
+        ops.remove().forEach(name -> response.setHeader(name, null));
+        ops.set().forEach(response::setHeader);
+        ops.add().forEach(response::addHeader);
+    }
+}

@@ -1,0 +1,167 @@
+package dev.sentinel.server.forward;
+
+import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.upstream.UpstreamPool;
+import dev.sentinel.spi.Target;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.HttpVersion;
+
+/**
+ * Forwards a routed request to one target of its upstream pool, streaming bodies both ways.
+ *
+ * <p>Legs are named as in Jetty's proxies: client-to-proxy request ({@code clientRequest}), proxy-to-server
+ * request ({@code proxyRequest}), server-to-proxy response ({@code serverResponse}), proxy-to-client
+ * response ({@code proxyResponse}). The {@link ForwardRequest} attribute set by the request path says
+ * where to go; this class only moves bytes and maps failures: refused or reset upstream → 502,
+ * connect/idle/total timeout → 504, request body over its limit → 413.
+ */
+public class ForwardingServlet extends AsyncMiddleManServlet {
+    private static final String TARGET_ATTRIBUTE = ForwardingServlet.class.getName() + ".target";
+
+    /**
+     * AMMS reads buffer sizes from its own client; requests go through each pool's client instead,
+     * so this one is never started.
+     */
+    @Override
+    protected HttpClient createHttpClient() {
+        return new HttpClient();
+    }
+
+    @Override
+    protected String rewriteTarget(HttpServletRequest clientRequest) {
+        ForwardRequest forward = forwardRequest(clientRequest);
+        Target target = forward.pool().select(new ServletRequestInfo(clientRequest, forward.routeId()));
+        clientRequest.setAttribute(TARGET_ATTRIBUTE, target);
+        StringBuilder uri = new StringBuilder(64).append(forward.pool().origin(target))
+                .append(clientRequest.getRequestURI());
+        String query = clientRequest.getQueryString();
+        if (query != null) {
+            uri.append('?').append(query);
+        }
+        return uri.toString();
+    }
+
+    @Override
+    protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
+        UpstreamPool pool = forwardRequest(clientRequest).pool();
+        UpstreamConfig.Timeouts timeouts = pool.config().timeouts();
+        Duration silence = timeouts.read().compareTo(timeouts.write()) < 0 ? timeouts.read() : timeouts.write();
+        return pool.client().newRequest(rewrittenTarget)
+                .method(clientRequest.getMethod())
+                .version(HttpVersion.HTTP_1_1)
+                .idleTimeout(silence.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        super.copyRequestHeaders(clientRequest, proxyRequest);
+        ForwardRequest forward = forwardRequest(clientRequest);
+        proxyRequest.headers(headers -> {
+            ForwardingHeaders.dropOwned(headers);
+            if (!headers.contains(HttpHeader.HOST)) {
+                headers.put(HttpHeader.HOST, authority(clientRequest));
+            }
+            ForwardingHeaders.apply(forward.policies().requestHeaders(), headers);
+        });
+    }
+
+    @Override
+    protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
+        String traceId = forwardRequest(clientRequest).traceId();
+        proxyRequest.headers(headers -> ForwardingHeaders.addForwarding(headers, clientRequest.getRemoteAddr(),
+                clientRequest.getScheme(), authority(clientRequest), traceId));
+    }
+
+    @Override
+    protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                    Request proxyRequest) {
+        Duration total = totalTimeout(forwardRequest(clientRequest));
+        if (total != null) {
+            proxyRequest.timeout(total.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+    }
+
+    /** Sentinel stamped these on the response already: they are not copied beside ours. */
+    @Override
+    protected String filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse,
+                                                String headerName, String headerValue) {
+        return ResponseStamp.isStamped(headerName) ? null : headerValue;
+    }
+
+    @Override
+    protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                           Response serverResponse) {
+        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
+        ResponseStamp.adoptUpstreamPolicies(serverResponse.getHeaders(), proxyResponse);
+        ForwardingHeaders.apply(forwardRequest(clientRequest).policies().responseHeaders(), proxyResponse);
+    }
+
+    @Override
+    protected int proxyResponseStatus(Throwable failure) {
+        return FailureStatus.serverLeg(failure);
+    }
+
+    @Override
+    protected int clientRequestStatus(Throwable failure) {
+        return FailureStatus.clientLeg(failure);
+    }
+
+    @Override
+    protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          int status) {
+        try {
+            if (proxyResponse.isCommitted()) {
+                // Bytes already reached the client: cut the connection so a truncated body never looks whole.
+                proxyResponse.sendError(-1);
+                return;
+            }
+            proxyResponse.resetBuffer();
+            proxyResponse.setStatus(status);
+            proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
+            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
+            byte[] body = ErrorBody.json(status, forwardRequest(clientRequest).traceId());
+            proxyResponse.setContentLength(body.length);
+            proxyResponse.getOutputStream().write(body);
+        } catch (Exception e) {
+            _log.debug("error response failed for {}", clientRequest.getRequestURI(), e);
+        } finally {
+            if (clientRequest.isAsyncStarted()) {
+                clientRequest.getAsyncContext().complete();
+            }
+        }
+    }
+
+    /** The target that served this request, once chosen, for logs and metrics. */
+    public static Target target(HttpServletRequest clientRequest) {
+        return (Target) clientRequest.getAttribute(TARGET_ATTRIBUTE);
+    }
+
+    private static Duration totalTimeout(ForwardRequest forward) {
+        Duration route = forward.policies().timeout();
+        Duration upstream = forward.pool().config().timeouts().request();
+        if (route == null) {
+            return upstream;
+        }
+        return upstream == null || route.compareTo(upstream) <= 0 ? route : upstream;
+    }
+
+    private static String authority(HttpServletRequest clientRequest) {
+        String host = clientRequest.getHeader(HttpHeader.HOST.asString());
+        return host != null ? host : clientRequest.getServerName() + ":" + clientRequest.getServerPort();
+    }
+
+    private static ForwardRequest forwardRequest(HttpServletRequest clientRequest) {
+        return (ForwardRequest) clientRequest.getAttribute(ForwardRequest.ATTRIBUTE);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sentinel.server.observability;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Set;
+
+/**
+ * Sentinel's metrics, registered on a registry of its own (no global state). Labels use route ids,
+ * never raw paths, and methods outside the standard set count as {@code OTHER}, so cardinality stays
+ * bounded by the config.
+ */
+public final class ProxyMetrics {
+    /** The route label of requests that matched no route. */
+    public static final String NO_ROUTE = "none";
+    public static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
+
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS",
+            "TRACE", "CONNECT");
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final Counter requests;
+    private final Histogram duration;
+
+    public ProxyMetrics() {
+        requests = Counter.builder()
+                .name("sentinel_requests_total")
+                .help("Requests answered, by route, method and status")
+                .labelNames("route", "method", "status")
+                .register(registry);
+        duration = Histogram.builder()
+                .name("sentinel_request_duration_seconds")
+                .help("Time from request arrival to response completion")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .labelNames("route")
+                .register(registry);
+    }
+
+    /** Records one completed request. */
+    public void requestCompleted(String routeId, String method, int status, long nanos) {
+        requests.labelValues(routeId, METHODS.contains(method) ? method : "OTHER", statusLabel(status)).inc();
+        duration.labelValues(routeId).observe(nanos / 1e9);
+    }
+
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** Writes every metric in the Prometheus text format. */
+    public void writeTo(OutputStream out) throws IOException {
+        writer.write(out, registry.scrape());
+    }
+
+    private static String statusLabel(int status) {
+        return status >= 100 && status <= 599 ? Integer.toString(status) : "other";
+    }
+}

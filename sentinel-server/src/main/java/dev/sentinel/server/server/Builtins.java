@@ -1,0 +1,69 @@
+package dev.sentinel.server.server;
+
+import dev.sentinel.server.config.RouteConfig.Builtin;
+import dev.sentinel.server.error.ErrorResponses;
+import dev.sentinel.server.observability.ProxyMetrics;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** The responses Sentinel serves itself: {@code status}, {@code health}, {@code metrics}, {@code not-found}. */
+final class Builtins {
+    private static final String JSON = "application/json";
+
+    private final ProxyMetrics metrics;
+    private final Instant startedAt = Instant.now();
+    private final String version;
+
+    Builtins(ProxyMetrics metrics) {
+        this.metrics = metrics;
+        String implementation = Builtins.class.getPackage().getImplementationVersion();
+        this.version = implementation == null ? "dev" : implementation;
+    }
+
+    String version() {
+        return version;
+    }
+
+    void handle(Builtin builtin, RuntimeSnapshot snapshot, Response response, Callback callback, String traceId) {
+        switch (builtin) {
+            case STATUS -> write(response, callback, 200, JSON, status(snapshot));
+            case HEALTH -> write(response, callback, 200, JSON, "{\"status\":\"healthy\"}");
+            case METRICS -> writeMetrics(response, callback);
+            case NOT_FOUND -> ErrorResponses.write(response, callback, 404, traceId, false);
+        }
+    }
+
+    /** Serves the metrics text; also used by the dedicated metrics listener. */
+    void writeMetrics(Response response, Callback callback) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
+        try {
+            metrics.writeTo(out);
+        } catch (IOException e) {
+            callback.failed(e);
+            return;
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ProxyMetrics.CONTENT_TYPE);
+        response.write(true, ByteBuffer.wrap(out.toByteArray()), callback);
+    }
+
+    private String status(RuntimeSnapshot snapshot) {
+        long uptime = Duration.between(startedAt, Instant.now()).toSeconds();
+        return "{\"status\":\"ok\",\"service\":\"sentinel\",\"version\":\"" + version + "\",\"uptime_secs\":"
+                + uptime + ",\"routes\":" + snapshot.config().routes().size() + ",\"upstreams\":"
+                + snapshot.config().upstreams().size() + "}";
+    }
+
+    private static void write(Response response, Callback callback, int status, String contentType, String body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.sentinel.server.server;
+
+import dev.sentinel.server.config.SentinelConfig;
+import dev.sentinel.server.config.kdl.ConfigError;
+import dev.sentinel.server.config.kdl.ConfigException;
+import dev.sentinel.server.config.kdl.ConfigLoader;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import sun.misc.Signal;
+
+/**
+ * The command line, called by {@code bin/sentinel.sh}:
+ * <pre>
+ * sentinel run  [-c FILE]   serve in the foreground; SIGHUP reloads, SIGTERM stops gracefully
+ * sentinel test [-c FILE]   validate and exit: 0 and a summary, or 1 and every error as file:line:col
+ * </pre>
+ * Without {@code -c}, the embedded default config is used.
+ */
+public final class Main {
+    static final int EXIT_OK = 0;
+    static final int EXIT_INVALID_CONFIG = 1;
+    static final int EXIT_USAGE = 2;
+    static final int EXIT_START_FAILED = 3;
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 0 || !(args[0].equals("run") || args[0].equals("test"))) {
+            err.println("usage: sentinel (run|test) [-c FILE]");
+            return EXIT_USAGE;
+        }
+        Path file = null;
+        for (int i = 1; i < args.length; i++) {
+            if ((args[i].equals("-c") || args[i].equals("--config")) && i + 1 < args.length) {
+                file = Path.of(args[++i]);
+            } else {
+                err.println("sentinel: unexpected argument '" + args[i] + "'");
+                err.println("usage: sentinel (run|test) [-c FILE]");
+                return EXIT_USAGE;
+            }
+        }
+        SentinelConfig config;
+        try {
+            config = file == null ? ConfigLoader.loadEmbeddedDefault() : ConfigLoader.load(file);
+        } catch (ConfigException e) {
+            for (ConfigError error : e.errors()) {
+                err.println(error);
+            }
+            err.println("sentinel: configuration " + (file == null ? ConfigLoader.EMBEDDED_NAME : file)
+                    + " is invalid (" + e.errors().size() + " error" + (e.errors().size() == 1 ? "" : "s") + ")");
+            return EXIT_INVALID_CONFIG;
+        }
+        if (args[0].equals("test")) {
+            out.println("sentinel: configuration " + config.source() + " is valid: " + config.listeners().size()
+                    + " listener(s), " + config.routes().size() + " route(s), " + config.upstreams().size()
+                    + " upstream(s)");
+            return EXIT_OK;
+        }
+        return serve(config, file, err);
+    }
+
+    private static int serve(SentinelConfig config, Path file, PrintStream err) throws Exception {
+        SentinelServer server = new SentinelServer(config, file);
+        try {
+            server.start();
+        } catch (Exception e) {
+            err.println("sentinel: failed to start: " + e.getMessage());
+            server.stop();
+            return EXIT_START_FAILED;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().start(server::reload));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                err.println("sentinel: error while stopping: " + e.getMessage());
+            } finally {
+                stopped.countDown();
+            }
+        }, "sentinel-shutdown"));
+        stopped.await();
+        return EXIT_OK;
+    }
+}

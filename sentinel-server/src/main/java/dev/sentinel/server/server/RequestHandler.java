@@ -1,0 +1,96 @@
+package dev.sentinel.server.server;
+
+import dev.sentinel.server.config.LimitsConfig;
+import dev.sentinel.server.config.PoliciesConfig;
+import dev.sentinel.server.config.RouteConfig;
+import dev.sentinel.server.error.ErrorResponses;
+import dev.sentinel.server.forward.ForwardRequest;
+import dev.sentinel.server.forward.ResponseStamp;
+import dev.sentinel.server.limits.RequestLimits;
+import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.observability.TraceIds;
+import dev.sentinel.server.routing.CompiledRoute;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * The life of a request, in order: trace id and response stamp → header limits → route → builtin
+ * handler, or body limit and hand-off to the forwarding engine (the wrapped handler) → metrics when the
+ * response completes.
+ */
+final class RequestHandler extends Handler.Wrapper {
+    private final AtomicReference<RuntimeSnapshot> current;
+    private final Builtins builtins;
+    private final ProxyMetrics metrics;
+
+    RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
+                   Handler forwardingEngine) {
+        super(forwardingEngine);
+        this.current = current;
+        this.builtins = builtins;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long startNanos = System.nanoTime();
+        RuntimeSnapshot snapshot = current.get();
+        String traceId = TraceIds.of(request.getHeaders());
+        ResponseStamp.stamp(response.getHeaders(), traceId, snapshot.config().system().securityHeaders());
+
+        LimitsConfig limits = snapshot.config().limits();
+        String listenerId = request.getConnectionMetaData().getConnector().getName();
+        CompiledRoute route = snapshot.route(new JettyRoutingRequest(request), listenerId);
+        String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
+        Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
+
+        if (RequestLimits.tooManyHeaders(request, limits.maxHeaderCount())) {
+            ErrorResponses.write(response, completion, 431, traceId, true);
+            return true;
+        }
+        if (route == null) {
+            ErrorResponses.write(response, completion, 404, traceId, false);
+            return true;
+        }
+        RouteConfig config = route.config();
+        if (config.serviceType() == RouteConfig.ServiceType.BUILTIN) {
+            builtins.handle(config.builtin(), snapshot, response, completion, traceId);
+            return true;
+        }
+
+        long maxBody = config.policies().maxBodySizeBytes() == PoliciesConfig.INHERIT ? limits.maxBodySizeBytes()
+                : config.policies().maxBodySizeBytes();
+        if (RequestLimits.declaredBodyTooLarge(request, maxBody)) {
+            ErrorResponses.write(response, completion, 413, traceId, true);
+            return true;
+        }
+        request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(route.id(),
+                snapshot.pool(config.upstream()), config.policies(), traceId,
+                snapshot.config().system().securityHeaders()));
+        return super.handle(RequestLimits.limitBody(request, maxBody), response, completion);
+    }
+
+    private Callback recordOnCompletion(Callback callback, Response response, String routeId, String method,
+                                        long startNanos) {
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                record();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable failure) {
+                record();
+                super.failed(failure);
+            }
+
+            private void record() {
+                metrics.requestCompleted(routeId, method, response.getStatus(), System.nanoTime() - startNanos);
+            }
+        };
+    }
+}

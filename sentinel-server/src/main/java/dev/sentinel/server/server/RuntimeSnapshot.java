@@ -1,0 +1,59 @@
+package dev.sentinel.server.server;
+
+import dev.sentinel.server.config.ListenerConfig;
+import dev.sentinel.server.config.SentinelConfig;
+import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.routing.CompiledRoute;
+import dev.sentinel.server.routing.RouteTable;
+import dev.sentinel.server.routing.RoutingRequest;
+import dev.sentinel.server.upstream.UpstreamClients;
+import dev.sentinel.server.upstream.UpstreamPool;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+
+/**
+ * Everything a request needs from the configuration, compiled and immutable: the route table, each
+ * listener's default route, and the upstream pools with their started clients. A request reads the
+ * current snapshot once and keeps it to the end, so a reload never changes a request mid-flight.
+ */
+final class RuntimeSnapshot extends ContainerLifeCycle {
+    private final SentinelConfig config;
+    private final RouteTable routes;
+    private final Map<String, CompiledRoute> defaultRoutes = new HashMap<>();
+    private final Map<String, UpstreamPool> pools = new LinkedHashMap<>();
+
+    RuntimeSnapshot(SentinelConfig config, UpstreamClients clients) {
+        this.config = config;
+        this.routes = RouteTable.compile(config.routes());
+        for (ListenerConfig listener : config.listeners()) {
+            if (listener.defaultRoute() != null) {
+                defaultRoutes.put(listener.id(), routes.byId(listener.defaultRoute()));
+            }
+        }
+        for (UpstreamConfig upstream : config.upstreams().values()) {
+            UpstreamPool pool = clients.newPool(upstream);
+            pools.put(upstream.id(), pool);
+            addBean(pool.client());
+        }
+    }
+
+    SentinelConfig config() {
+        return config;
+    }
+
+    /** The route for a request that arrived on {@code listenerId}, or {@code null}. */
+    CompiledRoute route(RoutingRequest request, String listenerId) {
+        CompiledRoute route = routes.match(request);
+        return route != null ? route : defaultRoutes.get(listenerId);
+    }
+
+    UpstreamPool pool(String upstreamId) {
+        return pools.get(upstreamId);
+    }
+
+    Map<String, UpstreamPool> pools() {
+        return pools;
+    }
+}

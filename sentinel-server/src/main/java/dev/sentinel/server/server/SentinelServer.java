@@ -1,0 +1,161 @@
+package dev.sentinel.server.server;
+
+import dev.sentinel.server.config.ListenerConfig;
+import dev.sentinel.server.config.ObservabilityConfig.MetricsEndpoint;
+import dev.sentinel.server.config.SentinelConfig;
+import dev.sentinel.server.config.kdl.ConfigError;
+import dev.sentinel.server.config.kdl.ConfigException;
+import dev.sentinel.server.config.kdl.ConfigLoader;
+import dev.sentinel.server.forward.ForwardingServlet;
+import dev.sentinel.server.listener.Listeners;
+import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.upstream.UpstreamClients;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Composes Sentinel: the Jetty server on virtual threads, one connector per listener, the handler tree
+ * ({@link RequestHandler} in front of the forwarding servlet), and the current {@link RuntimeSnapshot}.
+ * Reloads validate the file first, then swap the snapshot; requests in flight finish on the old one.
+ */
+public final class SentinelServer extends ContainerLifeCycle {
+    private static final Logger LOG = LoggerFactory.getLogger(SentinelServer.class);
+
+    private final Path configFile;
+    private final SentinelConfig initialConfig;
+    private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
+    private final ProxyMetrics metrics = new ProxyMetrics();
+    private final ReentrantLock reloadLock = new ReentrantLock();
+    private Server server;
+    private UpstreamClients clients;
+
+    /** @param configFile where reloads read from; {@code null} when running the embedded default */
+    public SentinelServer(SentinelConfig config, Path configFile) {
+        this.initialConfig = config;
+        this.configFile = configFile;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        VirtualThreadPool threads = new VirtualThreadPool();
+        threads.setName("sentinel");
+        server = new Server(threads);
+        int selectors = selectors(initialConfig.system().workerThreads());
+        for (ListenerConfig listener : initialConfig.listeners()) {
+            server.addConnector(Listeners.newConnector(server, listener, initialConfig.limits(), selectors));
+        }
+        clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool());
+        Builtins builtins = new Builtins(metrics);
+        Handler requestPath = new RequestHandler(current, builtins, metrics, forwardingEngine());
+        MetricsEndpoint endpoint = initialConfig.observability().metrics();
+        if (endpoint != null) {
+            server.addConnector(Listeners.newPlainConnector(server,
+                    MetricsListener.CONNECTOR_NAME, endpoint.host(), endpoint.port(),
+                    initialConfig.limits()));
+            requestPath = new Handler.Sequence(
+                    new MetricsListener(endpoint.path(), builtins), requestPath);
+        }
+        server.setHandler(requestPath);
+        server.setStopTimeout(initialConfig.system().gracefulShutdown().toMillis());
+
+        RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients);
+        snapshot.start();
+        current.set(snapshot);
+        addBean(server);
+        super.doStart();
+        LOG.info("Sentinel {} started: {} listener(s), {} route(s), {} upstream(s) from {}", builtins.version(),
+                initialConfig.listeners().size(), initialConfig.routes().size(), initialConfig.upstreams().size(),
+                initialConfig.source());
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        RuntimeSnapshot snapshot = current.getAndSet(null);
+        if (snapshot != null) {
+            snapshot.stop();
+        }
+    }
+
+    /**
+     * Re-reads the config file; on success swaps routes, upstreams and limits atomically, on failure
+     * logs every error and keeps serving the running config.
+     *
+     * @return true when the new config is in force
+     */
+    public boolean reload() {
+        reloadLock.lock();
+        try {
+            SentinelConfig next = configFile == null ? ConfigLoader.loadEmbeddedDefault() : ConfigLoader.load(configFile);
+            RuntimeSnapshot snapshot = new RuntimeSnapshot(next, clients);
+            snapshot.start();
+            RuntimeSnapshot previous = current.getAndSet(snapshot);
+            warnAboutRestartOnlyChanges(previous.config(), next);
+            retireLater(previous, next.system().gracefulShutdown().toMillis());
+            LOG.info("configuration reloaded from {}", next.source());
+            return true;
+        } catch (ConfigException e) {
+            LOG.error("reload refused, keeping the running configuration:");
+            for (ConfigError error : e.errors()) {
+                LOG.error("  {}", error);
+            }
+            return false;
+        } catch (Exception e) {
+            LOG.error("reload failed, keeping the running configuration", e);
+            return false;
+        } finally {
+            reloadLock.unlock();
+        }
+    }
+
+    private Handler forwardingEngine() {
+        ServletContextHandler context = new ServletContextHandler("/");
+        ServletHolder holder = new ServletHolder("forward", new ForwardingServlet());
+        holder.setAsyncSupported(true);
+        holder.setInitParameter("preserveHost", "true");
+        holder.setInitParameter("timeout", "0");
+        context.addServlet(holder, "/*");
+        return context;
+    }
+
+    private void retireLater(RuntimeSnapshot previous, long graceMillis) {
+        server.getScheduler().schedule(() -> {
+            try {
+                previous.stop();
+            } catch (Exception e) {
+                LOG.warn("stopping the previous configuration's upstream clients failed", e);
+            }
+        }, graceMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private static void warnAboutRestartOnlyChanges(SentinelConfig running, SentinelConfig next) {
+        if (!Objects.equals(running.listeners(), next.listeners())) {
+            LOG.warn("listener changes take effect only after a restart");
+        }
+        if (!Objects.equals(running.system(), next.system())) {
+            LOG.warn("system changes take effect only after a restart");
+        }
+        if (!Objects.equals(running.observability(), next.observability())) {
+            LOG.warn("observability changes take effect only after a restart");
+        }
+        if (running.limits().maxHeaderSizeBytes() != next.limits().maxHeaderSizeBytes()) {
+            LOG.warn("max-header-size-bytes takes effect only after a restart");
+        }
+    }
+
+    /** Selector threads per connector: request work runs on virtual threads, so few are needed. */
+    private static int selectors(int workerThreads) {
+        return workerThreads > 0 ? workerThreads : Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sentinel.server.upstream;
+
+import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.spi.LoadBalancer;
+import java.util.List;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SNIHostName;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.Scheduler;
+
+/**
+ * Builds the {@link HttpClient} of each upstream pool, configured for a proxy rather than left at
+ * browser-like defaults: no content decoding (bodies pass through byte for byte, still compressed),
+ * no cookie store, no redirects, no added User-Agent, and bounded pools. Clients share the server's
+ * executor, scheduler and buffer pool.
+ */
+public final class UpstreamClients {
+    /** Connections to one target; past it, requests queue. */
+    public static final int MAX_CONNECTIONS_PER_TARGET = 1024;
+    /** Requests waiting for a connection to one target; past it, 502. */
+    public static final int MAX_QUEUED_PER_TARGET = 4096;
+    /** An idle pooled connection is closed after this long. */
+    public static final long POOLED_IDLE_TIMEOUT_MS = 60_000;
+
+    private final Executor executor;
+    private final Scheduler scheduler;
+    private final ByteBufferPool bufferPool;
+
+    public UpstreamClients(Executor executor, Scheduler scheduler, ByteBufferPool bufferPool) {
+        this.executor = executor;
+        this.scheduler = scheduler;
+        this.bufferPool = bufferPool;
+    }
+
+    /** A pool whose client is built but not started. */
+    public UpstreamPool newPool(UpstreamConfig config) {
+        return new UpstreamPool(config, balancer(config.loadBalancing()), newClient(config));
+    }
+
+    private static LoadBalancer balancer(String name) {
+        if (!UpstreamConfig.DEFAULT_LOAD_BALANCING.equals(name)) {
+            throw new IllegalArgumentException("no load balancer named " + name);
+        }
+        return new RoundRobinBalancer();
+    }
+
+    private HttpClient newClient(UpstreamConfig config) {
+        ClientConnector connector = new ClientConnector();
+        connector.setSelectors(1);
+        connector.setExecutor(executor);
+        connector.setScheduler(scheduler);
+        connector.setByteBufferPool(bufferPool);
+        connector.setConnectTimeout(config.timeouts().connect());
+        connector.setTCPNoDelay(true);
+        if (config.tls() != null) {
+            connector.setSslContextFactory(sslContextFactory(config.tls()));
+        }
+        HttpClient client = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        client.setExecutor(executor);
+        client.setScheduler(scheduler);
+        client.setByteBufferPool(bufferPool);
+        client.setConnectTimeout(config.timeouts().connect().toMillis());
+        client.setIdleTimeout(POOLED_IDLE_TIMEOUT_MS);
+        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_TARGET);
+        client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_TARGET);
+        client.setFollowRedirects(false);
+        client.setHttpCookieStore(new HttpCookieStore.Empty());
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear();
+        return client;
+    }
+
+    private static SslContextFactory.Client sslContextFactory(UpstreamConfig.UpstreamTls tls) {
+        SslContextFactory.Client ssl = new SslContextFactory.Client();
+        if (tls.sni() != null) {
+            SNIHostName sni = new SNIHostName(tls.sni());
+            ssl.setSNIProvider((engine, serverNames) -> List.of(sni));
+        }
+        if (tls.insecureSkipVerify()) {
+            ssl.setTrustAll(true);
+            ssl.setEndpointIdentificationAlgorithm(null);
+        }
+        return ssl;
+    }
+}
