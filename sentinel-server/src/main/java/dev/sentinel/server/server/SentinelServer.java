@@ -19,6 +19,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
@@ -66,7 +67,8 @@ public final class SentinelServer extends ContainerLifeCycle {
             requestPath = new Handler.Sequence(
                     new MetricsListener(endpoint.path(), builtins), requestPath);
         }
-        server.setHandler(requestPath);
+        // Lets requests in flight finish on stop, up to the stop timeout, while connectors refuse new ones.
+        server.setHandler(new GracefulHandler(requestPath));
         server.setStopTimeout(initialConfig.system().gracefulShutdown().toMillis());
 
         RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients);
