@@ -18,6 +18,7 @@ NGINX_WORKERS="${NGINX_WORKERS:-1}"           # worker_processes of the comparis
 SENTINEL_START_TIMEOUT="${SENTINEL_START_TIMEOUT:-30}"  # seconds to wait for Sentinel to answer
 SKIP_SENTINEL="${SKIP_SENTINEL:-0}"           # 1 = do not start/measure Sentinel (test the harness alone)
 SENTINEL_BIN="${SENTINEL_BIN:-$REPO/bin/sentinel.sh}"
+NOISE_WARN_CORES="${NOISE_WARN_CORES:-0.25}"  # warn when a run's "other" CPU use exceeds this
 SENTINEL_PORT="${SENTINEL_PORT:-18080}"
 BACKEND_PORT="${BACKEND_PORT:-18081}"
 NGINX_H1_PORT="${NGINX_H1_PORT:-18082}"
@@ -54,6 +55,7 @@ Parameters (environment variables, current value in brackets):
   SKIP_SENTINEL          1 = skip Sentinel, measure backend and nginx only [$SKIP_SENTINEL]
   SENTINEL_BIN           Sentinel launcher [$SENTINEL_BIN]
   SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT  ports [$SENTINEL_PORT $BACKEND_PORT $NGINX_H1_PORT $NGINX_H2_PORT]
+  NOISE_WARN_CORES       warn when a run's "other" CPU use exceeds this many CPUs [$NOISE_WARN_CORES]
   RESULTS_DIR            where raw outputs go [bench/results/<UTC timestamp>]
 
 Example (quick harness check without Sentinel):
@@ -71,6 +73,7 @@ for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS CONNECTIONS H2_STREAMS FIXE
          NGINX_WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a non-negative integer, got '${!v}'" >&2; exit 2; }
 done
+[[ "$NOISE_WARN_CORES" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "run.sh: NOISE_WARN_CORES must be a number, got '$NOISE_WARN_CORES'" >&2; exit 2; }
 (( DURATION_SECS > 0 && CONNECTIONS > 0 && FIXED_CLIENTS > 0 && FIXED_RPS > 0 && NGINX_WORKERS > 0 )) \
   || { echo "run.sh: DURATION_SECS, CONNECTIONS, FIXED_CLIENTS, FIXED_RPS, NGINX_WORKERS must be > 0" >&2; exit 2; }
 
@@ -301,6 +304,7 @@ cp "$TMP/sentinel.kdl" "$RESULTS_DIR/sentinel.kdl"
   echo "repo commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
            NGINX_WORKERS SKIP_SENTINEL SENTINEL_BIN; do echo "$v=${!v}"; done
+  echo "JAVA_OPTS=${JAVA_OPTS:-}"
 } >"$RESULTS_DIR/env.txt"
 
 # ---------------------------------------------------------------- result store
@@ -322,9 +326,9 @@ to_ms() {  # wrk latency like 512.00us / 1.23ms / 1.02s -> ms
 
 # percentiles (ms) of 2xx rows of an h2load --log-file: prints "p50 p99"
 log_percentiles() {
-  local f="$1"
-  [ -s "$f" ] || { echo "n/a n/a"; return; }
-  awk -F'\t' '$2 >= 200 && $2 < 300 { print $3 }' "$f" | sort -n | awk '
+  local logfile="$1"
+  [ -s "$logfile" ] || { echo "n/a n/a"; return; }
+  awk -F'\t' '$2 >= 200 && $2 < 300 { print $3 }' "$logfile" | sort -n | awk '
     { a[NR] = $1 }
     END {
       if (NR == 0) { print "n/a n/a"; exit }
@@ -348,26 +352,45 @@ child_ticks() {
   echo $((f[13] + f[14]))
 }
 
+# whole-machine busy ticks (user+nice+system+irq+softirq) and steal ticks, from /proc/stat
+host_ticks() {
+  local _cpu u n sy _idle _iow irq sirq steal _rest
+  read -r _cpu u n sy _idle _iow irq sirq steal _rest </proc/stat
+  echo "$((u + n + sy + irq + sirq)) $steal"
+}
+
 # runs a load generator command with CPU accounting of a target's process tree.
 # $1 = target, $2 = output file, rest = command.
 # Sets CPU_DELTA (target ticks), CORES (target CPU / wall time), GEN_CORES (generator CPU / wall time).
 measured() {
   local target="$1" out="$2"; shift 2
-  local pids before after gbefore gafter t0 t1 rc=0
+  local pids bpids="" before after bbefore=0 bafter=0 gbefore gafter hbefore hafter t0 t1 rc=0
   pids=$(proc_tree "${ROOT[$target]}")
+  [ "$target" = backend ] || bpids=$(proc_tree "${ROOT[backend]}")
+  # shellcheck disable=SC2086
+  [ -z "$bpids" ] || bbefore=$(cpu_ticks $bpids)
   # shellcheck disable=SC2086
   before=$(cpu_ticks $pids)
   gbefore=$(child_ticks)
+  hbefore=$(host_ticks)
   t0=$(date +%s%N)
   "$@" >"$out" 2>&1 || rc=$?
   t1=$(date +%s%N)
+  hafter=$(host_ticks)
   gafter=$(child_ticks)
   # shellcheck disable=SC2086
   after=$(cpu_ticks $pids)
+  # shellcheck disable=SC2086
+  [ -z "$bpids" ] || bafter=$(cpu_ticks $bpids)
   CPU_DELTA=$((after - before))
   CORES=$(awk -v t="$CPU_DELTA" -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
   GEN_CORES=$(awk -v t=$((gafter - gbefore)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
-  echo "# target pids: $pids  target cpu ticks: $CPU_DELTA (CLK_TCK $CLK_TCK)  wall: $(( (t1 - t0) / 1000000 )) ms  target cores: $CORES  generator cores: $GEN_CORES  exit: $rc" >>"$out"
+  HOST_CORES=$(awk -v t=$(( ${hafter%% *} - ${hbefore%% *} )) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
+  STEAL_CORES=$(awk -v t=$(( ${hafter##* } - ${hbefore##* } )) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')
+  # busy CPU not charged to the target, the backend or the generator: kernel threads (softirq), other work
+  OTHER_CORES=$(awk -v h=$(( ${hafter%% *} - ${hbefore%% *} )) -v t="$CPU_DELTA" -v b=$((bafter - bbefore)) \
+    -v g=$((gafter - gbefore)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", (h - t - b - g) / hz / (ns / 1e9) }')
+  echo "# target pids: $pids  target cpu ticks: $CPU_DELTA (CLK_TCK $CLK_TCK)  wall: $(( (t1 - t0) / 1000000 )) ms  target cores: $CORES  generator cores: $GEN_CORES  backend cores (proxy runs): $(awk -v t=$((bafter - bbefore)) -v hz="$CLK_TCK" -v ns=$((t1 - t0)) 'BEGIN { printf "%.2f", t / hz / (ns / 1e9) }')  machine busy cores: $HOST_CORES  other: $OTHER_CORES  steal cores: $STEAL_CORES  exit: $rc" >>"$out"
   return 0
 }
 
@@ -390,6 +413,9 @@ run_wrk_sat() {  # $1 = target, $2 = port
   put "$t" h1 sat_cpu "$(cpu_us_per_req "$CPU_DELTA" "${reqs:-0}")"
   put "$t" h1 sat_cores "$CORES"
   put "$t" h1 sat_gen "$GEN_CORES"
+  put "$t" h1 sat_host "$HOST_CORES"
+  put "$t" h1 sat_steal "$STEAL_CORES"
+  put "$t" h1 sat_other "$OTHER_CORES"
 }
 
 # h2load run; $1 = target, $2 = proto (h1|h2c), $3 = mode (sat|fixed), $4 = port
@@ -409,19 +435,22 @@ run_h2load() {
   log "$t $proto $mode: h2load ${args[*]}"
   measured "$t" "$base.h2load.txt" timeout $((DURATION_SECS + 30)) \
     h2load "${args[@]}" "http://127.0.0.1:$port/"
-  local out="$base.h2load.txt" rps done ok2xx pct
+  local out="$base.h2load.txt" rps ndone ok2xx pct
   rps=$(awk '/^finished in/ { gsub(",", "", $4); printf "%.0f", $4; exit }' "$out")
   # "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"
-  done=$(awk '/^requests:/ { print $6; exit }' "$out")
+  ndone=$(awk '/^requests:/ { print $6; exit }' "$out")
   ok2xx=$(awk '/^status codes:/ { print $3; exit }' "$out")
   pct=$(log_percentiles "$base.requests.tsv")
   put "$t" "$proto" "${mode}_rps" "${rps:-n/a}"
   put "$t" "$proto" "${mode}_p50" "${pct%% *}"
   put "$t" "$proto" "${mode}_p99" "${pct##* }"
-  put "$t" "$proto" "${mode}_err" $(( ${done:-0} - ${ok2xx:-0} ))   # completed but not 2xx (incl. failed)
-  put "$t" "$proto" "${mode}_cpu" "$(cpu_us_per_req "$CPU_DELTA" "${done:-0}")"
+  put "$t" "$proto" "${mode}_err" $(( ${ndone:-0} - ${ok2xx:-0} ))   # completed but not 2xx (incl. failed)
+  put "$t" "$proto" "${mode}_cpu" "$(cpu_us_per_req "$CPU_DELTA" "${ndone:-0}")"
   put "$t" "$proto" "${mode}_cores" "$CORES"
   put "$t" "$proto" "${mode}_gen" "$GEN_CORES"
+  put "$t" "$proto" "${mode}_host" "$HOST_CORES"
+  put "$t" "$proto" "${mode}_steal" "$STEAL_CORES"
+  put "$t" "$proto" "${mode}_other" "$OTHER_CORES"
   # the per-request log is large; keep it compressed
   gzip -f "$base.requests.tsv" 2>/dev/null || true
 }
@@ -441,6 +470,13 @@ warmup_h2() {  # $1 = label, $2 = port, $3 = secs
 
 # ---------------------------------------------------------------- run
 log "results: $RESULTS_DIR"
+LOADAVG_START="$(cut -d' ' -f1-3 /proc/loadavg)"
+h0=$(host_ticks); sleep 1; h1=$(host_ticks)
+BUSY_START=$(awk -v t=$(( ${h1%% *} - ${h0%% *} )) -v hz="$CLK_TCK" 'BEGIN { printf "%.2f", t / hz }')
+echo "loadavg at start: $LOADAVG_START; busy CPUs over 1 s before start: $BUSY_START" >>"$RESULTS_DIR/env.txt"
+if awk -v b="$BUSY_START" 'BEGIN { exit !(b > 0.2) }'; then
+  log "WARNING: $BUSY_START CPUs were busy (1 s sample) before the benchmark started; other work on this machine will skew the numbers"
+fi
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports=("$BACKEND_PORT" "$NGINX_H1_PORT" "$NGINX_H2_PORT")
 [ "$SKIP_SENTINEL" = 1 ] || ports+=("$SENTINEL_PORT")
@@ -484,7 +520,10 @@ if [ "$SKIP_SENTINEL" != 1 ]; then
     log "Sentinel launcher $SENTINEL_BIN not found or not executable"
     FAILED+=("sentinel: launcher missing")
   else
-    log "starting Sentinel: $SENTINEL_BIN run -c $TMP/sentinel.kdl"
+    if ! compgen -G "$REPO/lib/sentinel-server-*.jar" >/dev/null; then
+      log "WARNING: $REPO/lib holds no sentinel-server jar; the launcher will build first, which may exceed SENTINEL_START_TIMEOUT=${SENTINEL_START_TIMEOUT}s (build first: ./mvnw -DskipTests package)"
+    fi
+    log "starting Sentinel: $SENTINEL_BIN run -c $TMP/sentinel.kdl${JAVA_OPTS:+ (JAVA_OPTS=$JAVA_OPTS)}"
     start_bg "$RESULTS_DIR/sentinel.log" "$SENTINEL_BIN" run -c "$TMP/sentinel.kdl"
     ROOT[sentinel]=$LAST_PID
     wait_rc=0
@@ -535,25 +574,26 @@ center() {  # $1 = width, $2 = text: text centred in a line of dashes
 }
 
 report() {
-  local fmt='%-9s %-5s| %8s %9s %6s %5s %8s %8s %6s | %7s %9s %8s %8s %6s\n'
+  local fmt='%-9s %-5s| %8s %9s %5s %5s %5s %8s %8s %6s | %7s %9s %8s %8s %6s\n'
   echo
-  echo "Sentinel benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  ${DURATION_SECS}s per run  nginx workers: $NGINX_WORKERS"
+  echo "Sentinel benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  ${DURATION_SECS}s per run  nginx workers: $NGINX_WORKERS  busy CPUs before start: $BUSY_START"
   echo "saturation: h1 = wrk -t1 -c$CONNECTIONS, h2c = h2load -t1 -c$CONNECTIONS -m$H2_STREAMS;" \
        "fixed rate: h2load -c$FIXED_CLIENTS --rps $(awk -v r="$FIXED_RPS" -v c="$FIXED_CLIENTS" 'BEGIN{printf "%g", r/c}') per connection (= $FIXED_RPS req/s)"
   echo "CPUus/req: utime+stime of the target's processes per request (backend row: backend nginx; proxy rows: the proxy only)"
   echo "cores: CPU of the target / wall time; gen: CPU of the load generator / wall time"
+  echo "other: busy CPUs not charged to target, backend or generator (kernel softirq threads, other work on the host: high = noisy run)"
   echo
   # shellcheck disable=SC2059
-  printf '%-15s| %-57s | %-42s\n' "" "$(center 57 'saturation (closed loop)')" "$(center 42 "fixed rate ($FIXED_RPS req/s)")"
+  printf '%-15s| %-63s | %-42s\n' "" "$(center 63 'saturation (closed loop)')" "$(center 42 "fixed rate ($FIXED_RPS req/s)")"
   # shellcheck disable=SC2059
-  printf "$fmt" target proto "req/s" "CPUus/req" cores gen "p50 ms" "p99 ms" errors "req/s" "CPUus/req" "p50 ms" "p99 ms" errors
+  printf "$fmt" target proto "req/s" "CPUus/req" cores gen other "p50 ms" "p99 ms" errors "req/s" "CPUus/req" "p50 ms" "p99 ms" errors
   local t p
   for t in backend nginx sentinel; do
     for p in h1 h2c; do
       [ "$t" = backend ] && [ "$p" = h2c ] && continue
       # shellcheck disable=SC2059
       printf "$fmt" "$t" "$p" \
-        "$(get $t $p sat_rps)" "$(get $t $p sat_cpu)" "$(get $t $p sat_cores)" "$(get $t $p sat_gen)" \
+        "$(get $t $p sat_rps)" "$(get $t $p sat_cpu)" "$(get $t $p sat_cores)" "$(get $t $p sat_gen)" "$(get $t $p sat_other)" \
         "$(get $t $p sat_p50)" "$(get $t $p sat_p99)" "$(get $t $p sat_err)" \
         "$(get $t $p fixed_rps)" "$(get $t $p fixed_cpu)" "$(get $t $p fixed_p50)" "$(get $t $p fixed_p99)" "$(get $t $p fixed_err)"
     done
@@ -571,6 +611,19 @@ report() {
     "$(ratio "$(get sentinel h1 sat_rps)" "$(get backend h1 sat_rps)")" "-"
   printf '%-50s %6s %6s\n' "nginx/backend-direct throughput (h1)" \
     "$(ratio "$(get nginx h1 sat_rps)" "$(get backend h1 sat_rps)")" "-"
+  local k noisy=""
+  for k in "${!R[@]}"; do
+    case "$k" in
+      *_other) awk -v o="${R[$k]}" -v m="$NOISE_WARN_CORES" 'BEGIN { exit !(o > m) }' \
+                 && noisy+="$(IFS='|' read -r a b c <<<"${k%_other}"; echo "$a $b ${c}=${R[$k]}")"$'\n' ;;
+    esac
+  done
+  noisy=$(printf '%s' "$noisy" | sort | paste -sd ',' - | sed 's/,/, /g')
+  if [ -n "$noisy" ]; then
+    echo
+    echo "WARNING: CPUs busy with something other than target, backend and generator (> $NOISE_WARN_CORES) in: $noisy"
+    echo "         other work on this machine probably skewed these runs; repeat the benchmark on a quiet machine."
+  fi
   if ((${#FAILED[@]})); then
     echo
     echo "PROBLEMS: ${FAILED[*]}"
