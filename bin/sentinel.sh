@@ -32,7 +32,8 @@ DEFAULT_JVM_OPTS=(
 )
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+  # The comment block at the top of this file, without its '#' marks.
+  awk 'NR == 1 { next } /^#/ { sub(/^# ?/, ""); print; next } { exit }' "${BASH_SOURCE[0]}"
 }
 
 die() {
@@ -54,9 +55,11 @@ ensure_built() {
   have_jars || die "the build finished but lib/ is still empty"
 }
 
+# Sets JAVA_CMD, an array so that paths with spaces survive; JAVA_OPTS is split on purpose.
 java_cmd() {
-  echo "$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" ${JAVA_OPTS:-} \
-    -cp "$SENTINEL_HOME/etc:$SENTINEL_HOME/lib/*" "$MAIN_CLASS"
+  # shellcheck disable=SC2206
+  JAVA_CMD=("$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" ${JAVA_OPTS:-}
+    -cp "$SENTINEL_HOME/etc:$SENTINEL_HOME/lib/*" "$MAIN_CLASS")
 }
 
 running_pid() {
@@ -80,14 +83,14 @@ case "$cmd" in
   run)
     ensure_built
     sentinel_find_java || exit 1
-    # shellcheck disable=SC2046
-    exec $(java_cmd) run -c "$CONFIG"
+    java_cmd
+    exec "${JAVA_CMD[@]}" run -c "$CONFIG"
     ;;
   test)
     ensure_built
     sentinel_find_java || exit 1
-    # shellcheck disable=SC2046
-    exec $(java_cmd) test -c "$CONFIG"
+    java_cmd
+    exec "${JAVA_CMD[@]}" test -c "$CONFIG"
     ;;
   start)
     ensure_built
@@ -98,8 +101,9 @@ case "$cmd" in
     mkdir -p "$LOG_DIR"
     out="$LOG_DIR/sentinel.out"
     : >"$out"
-    # shellcheck disable=SC2046
-    nohup $(java_cmd) run -c "$CONFIG" >>"$out" 2>&1 </dev/null &
+    java_cmd
+    # setsid, not nohup: nohup leaves SIGHUP ignored, and the JVM then never sees `reload`.
+    setsid "${JAVA_CMD[@]}" run -c "$CONFIG" >>"$out" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$PID_FILE"
     for _ in $(seq 1 300); do

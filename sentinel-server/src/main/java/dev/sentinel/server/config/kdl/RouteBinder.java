@@ -70,8 +70,8 @@ final class RouteBinder {
         }
         Builtin builtin = builtinName == null ? null : builtin(b, builtinName);
 
-        ServiceType serviceType = serviceType(b, serviceTypeName, builtin != null);
-        if (serviceType == ServiceType.WEB && upstream == null) {
+        ServiceType serviceType = serviceType(b, serviceTypeName, builtinName != null);
+        if (serviceType == ServiceType.WEB && upstream == null && builtinName == null) {
             b.diagnostics().error(b.node().location(), "route '" + id + "' needs an upstream (or builtin-handler)");
         }
         if (serviceType == ServiceType.BUILTIN && builtinName == null) {
