@@ -8,6 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
@@ -62,12 +63,38 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
                 .idleTimeout(silence.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Like nginx, Sentinel answers {@code Expect: 100-continue} itself (Jetty sends the 100 when the body
+     * is first read) and does not forward the expectation: the request reaches the upstream whole.
+     */
+    @Override
+    protected boolean expects100Continue(HttpServletRequest clientRequest) {
+        return false;
+    }
+
+    /**
+     * AMMS would send every body chunked; with identity transforms the client's Content-Length still
+     * holds, so it is kept: many backends refuse or mishandle chunked requests, and nginx keeps it too.
+     */
+    @Override
+    protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,
+                                                         HttpServletResponse proxyResponse, Request proxyRequest) {
+        long length = clientRequest.getContentLengthLong();
+        return new AsyncRequestContent() {
+            @Override
+            public long getLength() {
+                return length;
+            }
+        };
+    }
+
     @Override
     protected void copyRequestHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         super.copyRequestHeaders(clientRequest, proxyRequest);
         ForwardRequest forward = forwardRequest(clientRequest);
         proxyRequest.headers(headers -> {
             ForwardingHeaders.dropOwned(headers);
+            headers.remove(HttpHeader.EXPECT);
             if (!headers.contains(HttpHeader.HOST)) {
                 headers.put(HttpHeader.HOST, authority(clientRequest));
             }
