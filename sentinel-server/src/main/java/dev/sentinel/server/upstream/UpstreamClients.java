@@ -10,6 +10,7 @@ import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.Scheduler;
 
@@ -71,7 +72,14 @@ public final class UpstreamClients {
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
-        client.getContentDecoderFactories().clear();
+        // HttpClient.doStart() installs the decoders found on the class path (gzip is in lib/): clear
+        // them once started, or bodies would be decompressed and lose Content-Encoding.
+        client.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarted(LifeCycle event) {
+                client.getContentDecoderFactories().clear();
+            }
+        });
         return client;
     }
 
