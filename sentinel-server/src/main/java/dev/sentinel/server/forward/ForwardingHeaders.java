@@ -3,8 +3,11 @@ package dev.sentinel.server.forward;
 import dev.sentinel.server.config.PoliciesConfig.HeaderOps;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -26,6 +29,23 @@ final class ForwardingHeaders {
             HttpHeader.HTTP2_SETTINGS.asString());
 
     private ForwardingHeaders() {
+    }
+
+    /** Lower-case names listed in {@code Connection} headers: hop-by-hop by nomination (RFC 9110 §7.6.1). */
+    static Set<String> connectionNominated(HttpFields headers) {
+        Set<String> names = null;
+        for (String value : headers.getValuesList(HttpHeader.CONNECTION)) {
+            for (String name : value.split(",")) {
+                String trimmed = name.trim().toLowerCase(Locale.ROOT);
+                if (!trimmed.isEmpty()) {
+                    if (names == null) {
+                        names = new HashSet<>();
+                    }
+                    names.add(trimmed);
+                }
+            }
+        }
+        return names == null ? Set.of() : names;
     }
 
     static void dropOwned(HttpFields.Mutable headers) {

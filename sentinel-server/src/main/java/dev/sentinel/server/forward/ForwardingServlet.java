@@ -7,12 +7,16 @@ import dev.sentinel.spi.Target;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
@@ -119,18 +123,29 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
-    /** Sentinel stamped these on the response already: they are not copied beside ours. */
-    @Override
-    protected String filterServerResponseHeader(HttpServletRequest clientRequest, Response serverResponse,
-                                                String headerName, String headerValue) {
-        return ResponseStamp.isStamped(headerName) ? null : headerValue;
-    }
-
+    /**
+     * Copies the upstream's response headers, minus hop-by-hop headers, those its {@code Connection}
+     * header names, and those Sentinel stamped already. {@code Set-Cookie} goes in verbatim: the servlet
+     * API would parse and re-serialise it, changing quoted values.
+     */
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
-        super.onServerResponseHeaders(clientRequest, proxyResponse, serverResponse);
-        ResponseStamp.adoptUpstreamPolicies(serverResponse.getHeaders(), proxyResponse);
+        HttpFields serverHeaders = serverResponse.getHeaders();
+        Set<String> nominated = ForwardingHeaders.connectionNominated(serverHeaders);
+        HttpFields.Mutable proxyHeaders = ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders();
+        for (HttpField field : serverHeaders) {
+            String name = field.getLowerCaseName();
+            if (HOP_HEADERS.contains(name) || nominated.contains(name) || ResponseStamp.isStamped(name)) {
+                continue;
+            }
+            if (field.getHeader() == HttpHeader.SET_COOKIE) {
+                proxyHeaders.add(field);
+            } else {
+                proxyResponse.addHeader(field.getName(), field.getValue());
+            }
+        }
+        ResponseStamp.adoptUpstreamPolicies(serverHeaders, proxyResponse);
         ForwardingHeaders.apply(forwardRequest(clientRequest).policies().responseHeaders(), proxyResponse);
     }
 
