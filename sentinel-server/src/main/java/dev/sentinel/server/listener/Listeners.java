@@ -2,6 +2,8 @@ package dev.sentinel.server.listener;
 
 import dev.sentinel.server.config.LimitsConfig;
 import dev.sentinel.server.config.ListenerConfig;
+import dev.sentinel.server.config.SystemConfig;
+import dev.sentinel.server.observability.ProxyMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -27,8 +29,8 @@ public final class Listeners {
     /**
      * @param selectors NIO selector threads per connector (request handling itself runs on virtual threads)
      */
-    public static ServerConnector newConnector(Server server, ListenerConfig listener, LimitsConfig limits,
-                                               int selectors) {
+    public static ServerConnector newConnector(Server server, ListenerConfig listener, SystemConfig system,
+                                               LimitsConfig limits, ProxyMetrics metrics, int selectors) {
         HttpConfiguration http = httpConfiguration(limits);
         List<ConnectionFactory> factories = new ArrayList<>();
         switch (listener.protocol()) {
@@ -64,6 +66,7 @@ public final class Listeners {
         connector.setHost(listener.host());
         connector.setPort(listener.port());
         connector.setIdleTimeout(listener.keepaliveTimeout().toMillis());
+        ConnectionGuards.install(connector, listener, system, limits, metrics);
         return connector;
     }
 
@@ -82,18 +85,19 @@ public final class Listeners {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(limits.maxHeaderSizeBytes());
+        HttpCompliancePolicy.configure(http);
         return http;
     }
 
     private static HTTP2CServerConnectionFactory h2c(HttpConfiguration http, ListenerConfig listener) {
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-        h2c.setMaxConcurrentStreams(listener.maxConcurrentStreams());
+        Http2Hardening.configure(h2c, listener);
         return h2c;
     }
 
     private static HTTP2ServerConnectionFactory h2(HttpConfiguration http, ListenerConfig listener) {
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
-        h2.setMaxConcurrentStreams(listener.maxConcurrentStreams());
+        Http2Hardening.configure(h2, listener);
         return h2;
     }
 

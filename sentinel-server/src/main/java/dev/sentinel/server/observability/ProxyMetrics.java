@@ -25,6 +25,8 @@ public final class ProxyMetrics {
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final Counter requests;
     private final Histogram duration;
+    private final Counter refusedRequests;
+    private final Counter refusedConnections;
 
     public ProxyMetrics() {
         requests = Counter.builder()
@@ -38,6 +40,26 @@ public final class ProxyMetrics {
                 .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
                 .labelNames("route")
                 .register(registry);
+        refusedRequests = Counter.builder()
+                .name("sentinel_requests_refused_total")
+                .help("Requests refused before reaching an upstream, by reason")
+                .labelNames("reason")
+                .register(registry);
+        refusedConnections = Counter.builder()
+                .name("sentinel_connections_refused_total")
+                .help("Connections closed at accept or before their first request, by reason")
+                .labelNames("reason")
+                .register(registry);
+    }
+
+    /** A request refused by a limit or a protocol check; {@code reason} is a fixed snake_case word. */
+    public void requestRefused(String reason) {
+        refusedRequests.labelValues(reason).inc();
+    }
+
+    /** A connection refused at accept (limits, IP filter) or cut for abuse; {@code reason} as above. */
+    public void connectionRefused(String reason) {
+        refusedConnections.labelValues(reason).inc();
     }
 
     /** Records one completed request. */

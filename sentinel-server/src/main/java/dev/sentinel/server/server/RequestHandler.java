@@ -48,6 +48,7 @@ final class RequestHandler extends Handler.Wrapper {
         Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
 
         if (RequestLimits.tooManyHeaders(request, limits.maxHeaderCount())) {
+            metrics.requestRefused("too_many_headers");
             ErrorResponses.write(response, completion, 431, traceId, true);
             return true;
         }
@@ -64,6 +65,7 @@ final class RequestHandler extends Handler.Wrapper {
         long maxBody = config.policies().maxBodySizeBytes() == PoliciesConfig.INHERIT ? limits.maxBodySizeBytes()
                 : config.policies().maxBodySizeBytes();
         if (RequestLimits.declaredBodyTooLarge(request, maxBody)) {
+            metrics.requestRefused("body_too_large");
             ErrorResponses.write(response, completion, 413, traceId, true);
             return true;
         }

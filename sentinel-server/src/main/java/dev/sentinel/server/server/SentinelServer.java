@@ -54,7 +54,8 @@ public final class SentinelServer extends ContainerLifeCycle {
         server = new Server(threads);
         int selectors = selectors(initialConfig.system().workerThreads());
         for (ListenerConfig listener : initialConfig.listeners()) {
-            server.addConnector(Listeners.newConnector(server, listener, initialConfig.limits(), selectors));
+            server.addConnector(Listeners.newConnector(server, listener, initialConfig.system(), initialConfig.limits(),
+                    metrics, selectors));
         }
         clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool());
         Builtins builtins = new Builtins(metrics);
@@ -69,6 +70,10 @@ public final class SentinelServer extends ContainerLifeCycle {
         }
         // Lets requests in flight finish on stop, up to the stop timeout, while connectors refuse new ones.
         server.setHandler(new GracefulHandler(requestPath));
+        server.setErrorHandler(new JsonErrorHandler(() -> {
+            RuntimeSnapshot snapshot = current.get();
+            return snapshot == null || snapshot.config().system().securityHeaders();
+        }, metrics));
         server.setStopTimeout(initialConfig.system().gracefulShutdown().toMillis());
 
         RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients);
