@@ -36,7 +36,7 @@ public final class Listeners {
         switch (listener.protocol()) {
             case HTTP -> {
                 factories.add(new HttpConnectionFactory(http));
-                factories.add(h2c(http, listener));
+                factories.add(h2c(http, listener, limits, metrics));
             }
             case HTTPS -> {
                 http.addCustomizer(new SecureRequestCustomizer());
@@ -44,19 +44,19 @@ public final class Listeners {
                 alpn.setDefaultProtocol("http/1.1");
                 factories.add(new SslConnectionFactory(sslContextFactory(listener), alpn.getProtocol()));
                 factories.add(alpn);
-                factories.add(h2(http, listener));
+                factories.add(h2(http, listener, limits, metrics));
                 factories.add(new HttpConnectionFactory(http));
             }
             case H2 -> {
                 if (listener.tls() == null) {
-                    factories.add(h2c(http, listener));
+                    factories.add(h2c(http, listener, limits, metrics));
                 } else {
                     http.addCustomizer(new SecureRequestCustomizer());
                     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory("h2");
                     alpn.setDefaultProtocol("h2");
                     factories.add(new SslConnectionFactory(sslContextFactory(listener), alpn.getProtocol()));
                     factories.add(alpn);
-                    factories.add(h2(http, listener));
+                    factories.add(h2(http, listener, limits, metrics));
                 }
             }
         }
@@ -89,15 +89,17 @@ public final class Listeners {
         return http;
     }
 
-    private static HTTP2CServerConnectionFactory h2c(HttpConfiguration http, ListenerConfig listener) {
+    private static HTTP2CServerConnectionFactory h2c(HttpConfiguration http, ListenerConfig listener, LimitsConfig limits,
+                                                     ProxyMetrics metrics) {
         HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
-        Http2Hardening.configure(h2c, listener);
+        Http2Hardening.configure(h2c, listener, limits, metrics);
         return h2c;
     }
 
-    private static HTTP2ServerConnectionFactory h2(HttpConfiguration http, ListenerConfig listener) {
+    private static HTTP2ServerConnectionFactory h2(HttpConfiguration http, ListenerConfig listener, LimitsConfig limits,
+                                                   ProxyMetrics metrics) {
         HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
-        Http2Hardening.configure(h2, listener);
+        Http2Hardening.configure(h2, listener, limits, metrics);
         return h2;
     }
 
