@@ -40,9 +40,5 @@ public record PoliciesConfig(
             add = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(add));
             remove = List.copyOf(remove);
         }
-
-        public boolean isEmpty() {
-            return rename.isEmpty() && set.isEmpty() && add.isEmpty() && remove.isEmpty();
-        }
     }
 }

@@ -68,10 +68,6 @@ public final class ProxyMetrics {
         duration.labelValues(routeId).observe(nanos / 1e9);
     }
 
-    public PrometheusRegistry registry() {
-        return registry;
-    }
-
     /** Writes every metric in the Prometheus text format. */
     public void writeTo(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());

@@ -52,8 +52,4 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
     UpstreamPool pool(String upstreamId) {
         return pools.get(upstreamId);
     }
-
-    Map<String, UpstreamPool> pools() {
-        return pools;
-    }
 }

@@ -36,10 +36,6 @@ public final class UpstreamPool {
         return client;
     }
 
-    public List<Target> targets() {
-        return config.targets();
-    }
-
     /** The target for this request. */
     public Target select(RequestInfo request) {
         List<Target> targets = config.targets();
