@@ -2,6 +2,7 @@ package dev.sentinel.server.forward;
 
 import dev.sentinel.server.config.UpstreamConfig;
 import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.upstream.UpstreamPool;
 import dev.sentinel.spi.Target;
 import jakarta.servlet.http.HttpServletRequest;
@@ -32,7 +33,6 @@ import org.eclipse.jetty.http.HttpVersion;
  */
 public class ForwardingServlet extends AsyncMiddleManServlet {
     private static final String TARGET_ATTRIBUTE = ForwardingServlet.class.getName() + ".target";
-
     /**
      * AMMS reads buffer sizes from its own client; requests go through each pool's client instead,
      * so this one is never started.
@@ -47,21 +47,26 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         ForwardRequest forward = forwardRequest(clientRequest);
         Target target = forward.pool().select(new ServletRequestInfo(clientRequest, forward.routeId()));
         clientRequest.setAttribute(TARGET_ATTRIBUTE, target);
-        StringBuilder uri = new StringBuilder(64).append(forward.pool().origin(target))
-                .append(clientRequest.getRequestURI());
-        String query = clientRequest.getQueryString();
-        if (query != null) {
-            uri.append('?').append(query);
+        RequestFacts facts = (RequestFacts) clientRequest.getAttribute(RequestFacts.ATTRIBUTE);
+        if (facts != null) {
+            facts.upstream(forward.pool().id(), target.address());
         }
-        return uri.toString();
+        return forward.pool().origin(target) + pathAndQuery(clientRequest);
     }
 
+    /**
+     * Built from the target and the client's raw path and query, never by re-parsing the rewritten URI:
+     * Jetty's server accepts request-targets that {@code java.net.URI} refuses.
+     */
     @Override
     protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
         UpstreamPool pool = forwardRequest(clientRequest).pool();
+        Target target = (Target) clientRequest.getAttribute(TARGET_ATTRIBUTE);
         UpstreamConfig.Timeouts timeouts = pool.config().timeouts();
         Duration silence = timeouts.read().compareTo(timeouts.write()) < 0 ? timeouts.read() : timeouts.write();
-        return pool.client().newRequest(rewrittenTarget)
+        return pool.client().newRequest(target.host(), target.port())
+                .scheme(pool.scheme())
+                .path(pathAndQuery(clientRequest))
                 .method(clientRequest.getMethod())
                 .version(HttpVersion.HTTP_1_1)
                 .idleTimeout(silence.toMillis(), TimeUnit.MILLISECONDS);
@@ -184,9 +189,9 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         }
     }
 
-    /** The target that served this request, once chosen, for logs and metrics. */
-    public static Target target(HttpServletRequest clientRequest) {
-        return (Target) clientRequest.getAttribute(TARGET_ATTRIBUTE);
+    private static String pathAndQuery(HttpServletRequest clientRequest) {
+        String query = clientRequest.getQueryString();
+        return query == null ? clientRequest.getRequestURI() : clientRequest.getRequestURI() + "?" + query;
     }
 
     private static Duration totalTimeout(ForwardRequest forward) {

@@ -27,6 +27,7 @@ public final class ProxyMetrics {
     private final Histogram duration;
     private final Counter refusedRequests;
     private final Counter refusedConnections;
+    private final Counter accessLogDropped;
 
     public ProxyMetrics() {
         requests = Counter.builder()
@@ -50,6 +51,14 @@ public final class ProxyMetrics {
                 .help("Connections closed at accept or before their first request, by reason")
                 .labelNames("reason")
                 .register(registry);
+        accessLogDropped = Counter.builder()
+                .name("sentinel_access_log_dropped_total")
+                .help("Access log lines dropped because the writer fell behind")
+                .register(registry);
+    }
+
+    public void accessLogDropped() {
+        accessLogDropped.inc();
     }
 
     /** A request refused by a limit or a protocol check; {@code reason} is a fixed snake_case word. */

@@ -7,6 +7,7 @@ import dev.sentinel.server.error.ErrorResponses;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ResponseStamp;
 import dev.sentinel.server.limits.RequestLimits;
+import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.observability.TraceIds;
 import dev.sentinel.server.routing.CompiledRoute;
@@ -45,6 +46,7 @@ final class RequestHandler extends Handler.Wrapper {
         String listenerId = request.getConnectionMetaData().getConnector().getName();
         CompiledRoute route = snapshot.route(new JettyRoutingRequest(request), listenerId);
         String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
+        request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
         Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
 
         if (RequestLimits.tooManyHeaders(request, limits.maxHeaderCount())) {

@@ -8,6 +8,7 @@ import dev.sentinel.server.config.kdl.ConfigException;
 import dev.sentinel.server.config.kdl.ConfigLoader;
 import dev.sentinel.server.forward.ForwardingServlet;
 import dev.sentinel.server.listener.Listeners;
+import dev.sentinel.server.log.AccessLog;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.upstream.UpstreamClients;
 import java.nio.file.Path;
@@ -70,6 +71,9 @@ public final class SentinelServer extends ContainerLifeCycle {
         }
         // Lets requests in flight finish on stop, up to the stop timeout, while connectors refuse new ones.
         server.setHandler(new GracefulHandler(requestPath));
+        if (initialConfig.observability().accessLog() != null) {
+            server.setRequestLog(new AccessLog(initialConfig.observability().accessLog(), metrics));
+        }
         server.setErrorHandler(new JsonErrorHandler(() -> {
             RuntimeSnapshot snapshot = current.get();
             return snapshot == null || snapshot.config().system().securityHeaders();

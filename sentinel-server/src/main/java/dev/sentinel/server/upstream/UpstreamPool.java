@@ -42,6 +42,11 @@ public final class UpstreamPool {
         return targets.size() == 1 ? targets.getFirst() : balancer.select(targets, request);
     }
 
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return scheme;
+    }
+
     /** {@code scheme://host:port} of a target, the origin requests are sent to. */
     public String origin(Target target) {
         return scheme + "://" + target.address();

@@ -62,7 +62,7 @@ final class DocumentBinder {
         LimitsConfig limits = limitsNode == null ? LimitsConfig.defaults()
                 : SimpleBlocks.limits(new Block(limitsNode, "limits", diag));
         ObservabilityConfig observability = observabilityNode == null ? ObservabilityConfig.defaults()
-                : SimpleBlocks.observability(new Block(observabilityNode, "observability", diag));
+                : ObservabilityBinder.bind(new Block(observabilityNode, "observability", diag));
 
         checkReferences(listeners, listenersNode, routes, upstreams);
         diag.throwIfAny();

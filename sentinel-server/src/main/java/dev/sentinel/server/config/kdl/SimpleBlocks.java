@@ -1,10 +1,9 @@
 package dev.sentinel.server.config.kdl;
 
 import dev.sentinel.server.config.LimitsConfig;
-import dev.sentinel.server.config.ObservabilityConfig;
 import dev.sentinel.server.config.SystemConfig;
 
-/** The flat blocks: {@code system}, {@code limits}, {@code observability}. */
+/** The flat blocks: {@code system} and {@code limits}. */
 final class SimpleBlocks {
     private static final int MAX_INT = Integer.MAX_VALUE;
 
@@ -41,31 +40,5 @@ final class SimpleBlocks {
                 "max-requests-per-second-global", "max-requests-per-second-per-client");
         b.finish();
         return new LimitsConfig(headerCount, headerSize, body == null ? LimitsConfig.DEFAULT_MAX_BODY_SIZE_BYTES : body);
-    }
-
-    static ObservabilityConfig observability(Block b) {
-        b.expectShape(0);
-        KdlNode metricsNode = b.child("metrics");
-        b.notYetSupported("logging", "tracing");
-        b.finish();
-        if (metricsNode == null) {
-            return ObservabilityConfig.defaults();
-        }
-        Block m = new Block(metricsNode, "observability metrics", b.diagnostics());
-        m.expectShape(0);
-        boolean enabled = m.bool("enabled", true);
-        KdlNode addressNode = m.child("address");
-        String path = m.string("path", ObservabilityConfig.MetricsEndpoint.DEFAULT_PATH);
-        m.notYetSupported("high-cardinality");
-        m.finish();
-        if (!path.startsWith("/")) {
-            b.diagnostics().error(metricsNode.location(), "metrics path must start with '/': " + path);
-        }
-        if (!enabled || addressNode == null) {
-            return ObservabilityConfig.defaults();
-        }
-        HostPort address = HostPort.parse(m, addressNode);
-        return address == null ? ObservabilityConfig.defaults()
-                : new ObservabilityConfig(new ObservabilityConfig.MetricsEndpoint(address.host(), address.port(), path));
     }
 }
