@@ -10,6 +10,8 @@
 #
 # Environment: JAVA_HOME (a JDK/JRE >= 21; found by itself otherwise), JAVA_OPTS (added after the
 # defaults below, so they win), SENTINEL_CONFIG (default config file), SENTINEL_PID_FILE.
+# Remote JMX (docs/jmx.md): SENTINEL_JMX_PORT enables it; SENTINEL_JMX_HOST (127.0.0.1),
+# SENTINEL_JMX_AUTH (true; needs etc/jmxremote.password, mode 600), SENTINEL_JMX_SSL (false).
 set -euo pipefail
 
 SENTINEL_HOME=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -55,10 +57,41 @@ ensure_built() {
   have_jars || die "the build finished but lib/ is still empty"
 }
 
+# Remote JMX only when asked for, bound to loopback and with authentication unless switched off.
+jmx_opts() {
+  JMX_OPTS=()
+  [ -n "${SENTINEL_JMX_PORT:-}" ] || return 0
+  local host="${SENTINEL_JMX_HOST:-127.0.0.1}" auth="${SENTINEL_JMX_AUTH:-true}" ssl="${SENTINEL_JMX_SSL:-false}"
+  local passwords="${SENTINEL_JMX_PASSWORD_FILE:-$SENTINEL_HOME/etc/jmxremote.password}"
+  local access="${SENTINEL_JMX_ACCESS_FILE:-$SENTINEL_HOME/etc/jmxremote.access}"
+  JMX_OPTS=(
+    "-Dcom.sun.management.jmxremote.port=$SENTINEL_JMX_PORT"
+    "-Dcom.sun.management.jmxremote.rmi.port=$SENTINEL_JMX_PORT"
+    "-Dcom.sun.management.jmxremote.host=$host"
+    "-Djava.rmi.server.hostname=$host"
+    "-Dcom.sun.management.jmxremote.ssl=$ssl"
+    "-Dcom.sun.management.jmxremote.registry.ssl=$ssl"
+    "-Dcom.sun.management.jmxremote.authenticate=$auth"
+  )
+  if [ "$auth" = "true" ]; then
+    [ -f "$passwords" ] || die "SENTINEL_JMX_PORT is set but $passwords does not exist; create it with lines
+'<role> <password>' for the roles in $access, then chmod 600 it (or set SENTINEL_JMX_AUTH=false, not advised)"
+    [ "$(stat -c %a "$passwords")" = "600" ] || [ "$(stat -c %a "$passwords")" = "400" ] \
+      || die "$passwords must be readable by its owner only (chmod 600 $passwords)"
+    JMX_OPTS+=("-Dcom.sun.management.jmxremote.password.file=$passwords"
+      "-Dcom.sun.management.jmxremote.access.file=$access")
+  fi
+}
+
 # Sets JAVA_CMD, an array so that paths with spaces survive; JAVA_OPTS is split on purpose.
 java_cmd() {
+  JMX_OPTS=()
+  # `test` must not bind the JMX port a running instance may hold.
+  if [ "$cmd" = run ] || [ "$cmd" = start ]; then
+    jmx_opts
+  fi
   # shellcheck disable=SC2206
-  JAVA_CMD=("$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" ${JAVA_OPTS:-}
+  JAVA_CMD=("$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" "${JMX_OPTS[@]}" ${JAVA_OPTS:-}
     -cp "$SENTINEL_HOME/etc:$SENTINEL_HOME/lib/*" "$MAIN_CLASS")
 }
 

@@ -6,11 +6,13 @@ import java.util.Map;
 /**
  * A whole, validated configuration: what one {@code sentinel.kdl} describes.
  *
- * @param source   where it was read from (a path, or {@code "embedded default"})
+ * @param source   where it was read from (a path, or {@code "embedded:sentinel.kdl"})
+ * @param sha256   hex SHA-256 of the text it was read from: tells which version of a file is running
  * @param upstreams upstream pools by id, in declaration order
  */
 public record SentinelConfig(
         String source,
+        String sha256,
         SystemConfig system,
         List<ListenerConfig> listeners,
         List<RouteConfig> routes,

@@ -28,6 +28,7 @@ public final class ProxyMetrics {
     private final Counter refusedRequests;
     private final Counter refusedConnections;
     private final Counter accessLogDropped;
+    private final Counter reloads;
 
     public ProxyMetrics() {
         requests = Counter.builder()
@@ -55,6 +56,21 @@ public final class ProxyMetrics {
                 .name("sentinel_access_log_dropped_total")
                 .help("Access log lines dropped because the writer fell behind")
                 .register(registry);
+        reloads = Counter.builder()
+                .name("sentinel_config_reloads_total")
+                .help("Configuration reload attempts, by result")
+                .labelNames("result")
+                .register(registry);
+    }
+
+    /** A reload attempt: {@code success} or {@code failure} (the running config stayed). */
+    public void configReloaded(boolean success) {
+        reloads.labelValues(success ? "success" : "failure").inc();
+    }
+
+    /** Reload attempts so far with this result. */
+    public long configReloads(boolean success) {
+        return (long) reloads.labelValues(success ? "success" : "failure").get();
     }
 
     public void accessLogDropped() {

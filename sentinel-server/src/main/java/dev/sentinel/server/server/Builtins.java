@@ -18,17 +18,11 @@ final class Builtins {
     private static final String JSON = "application/json";
 
     private final ProxyMetrics metrics;
-    private final Instant startedAt = Instant.now();
-    private final String version;
+    private final Instant startedAt;
 
-    Builtins(ProxyMetrics metrics) {
+    Builtins(ProxyMetrics metrics, Instant startedAt) {
         this.metrics = metrics;
-        String implementation = Builtins.class.getPackage().getImplementationVersion();
-        this.version = implementation == null ? "dev" : implementation;
-    }
-
-    String version() {
-        return version;
+        this.startedAt = startedAt;
     }
 
     void handle(Builtin builtin, RuntimeSnapshot snapshot, Response response, Callback callback, String traceId) {
@@ -56,7 +50,7 @@ final class Builtins {
 
     private String status(RuntimeSnapshot snapshot) {
         long uptime = Duration.between(startedAt, Instant.now()).toSeconds();
-        return "{\"status\":\"ok\",\"service\":\"sentinel\",\"version\":\"" + version + "\",\"uptime_secs\":"
+        return "{\"status\":\"ok\",\"service\":\"sentinel\",\"version\":\"" + Version.CURRENT + "\",\"uptime_secs\":"
                 + uptime + ",\"routes\":" + snapshot.config().routes().size() + ",\"upstreams\":"
                 + snapshot.config().upstreams().size() + "}";
     }

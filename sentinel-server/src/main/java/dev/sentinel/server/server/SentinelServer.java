@@ -7,17 +7,24 @@ import dev.sentinel.server.config.kdl.ConfigError;
 import dev.sentinel.server.config.kdl.ConfigException;
 import dev.sentinel.server.config.kdl.ConfigLoader;
 import dev.sentinel.server.forward.ForwardingServlet;
+import dev.sentinel.server.jmx.JmxExport;
+import dev.sentinel.server.jmx.ServerControl;
 import dev.sentinel.server.listener.Listeners;
 import dev.sentinel.server.log.AccessLog;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.upstream.UpstreamClients;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -41,6 +48,8 @@ public final class SentinelServer extends ContainerLifeCycle {
     private final ReentrantLock reloadLock = new ReentrantLock();
     private Server server;
     private UpstreamClients clients;
+    private Instant startedAt;
+    private JmxExport jmx;
 
     /** @param configFile where reloads read from; {@code null} when running the embedded default */
     public SentinelServer(SentinelConfig config, Path configFile) {
@@ -53,13 +62,16 @@ public final class SentinelServer extends ContainerLifeCycle {
         VirtualThreadPool threads = new VirtualThreadPool();
         threads.setName("sentinel");
         server = new Server(threads);
+        startedAt = Instant.now();
+        // Jetty's own components (connectors, thread pool, ...) as MBeans beside Sentinel's.
+        server.addBean(new MBeanContainer(ManagementFactory.getPlatformMBeanServer()));
         int selectors = selectors(initialConfig.system().workerThreads());
         for (ListenerConfig listener : initialConfig.listeners()) {
             server.addConnector(Listeners.newConnector(server, listener, initialConfig.system(), initialConfig.limits(),
                     metrics, selectors));
         }
         clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool());
-        Builtins builtins = new Builtins(metrics);
+        Builtins builtins = new Builtins(metrics, startedAt);
         Handler requestPath = new RequestHandler(current, builtins, metrics, forwardingEngine());
         MetricsEndpoint endpoint = initialConfig.observability().metrics();
         if (endpoint != null) {
@@ -85,13 +97,17 @@ public final class SentinelServer extends ContainerLifeCycle {
         current.set(snapshot);
         addBean(server);
         super.doStart();
-        LOG.info("Sentinel {} started: {} listener(s), {} route(s), {} upstream(s) from {}", builtins.version(),
+        jmx = JmxExport.register(new ServerControl(this::state, this::reload));
+        LOG.info("Sentinel {} started: {} listener(s), {} route(s), {} upstream(s) from {}", Version.CURRENT,
                 initialConfig.listeners().size(), initialConfig.routes().size(), initialConfig.upstreams().size(),
                 initialConfig.source());
     }
 
     @Override
     protected void doStop() throws Exception {
+        if (jmx != null) {
+            jmx.close();
+        }
         super.doStop();
         RuntimeSnapshot snapshot = current.getAndSet(null);
         if (snapshot != null) {
@@ -115,19 +131,32 @@ public final class SentinelServer extends ContainerLifeCycle {
             warnAboutRestartOnlyChanges(previous.config(), next);
             retireLater(previous, next.system().gracefulShutdown().toMillis());
             LOG.info("configuration reloaded from {}", next.source());
+            metrics.configReloaded(true);
             return true;
         } catch (ConfigException e) {
             LOG.error("reload refused, keeping the running configuration:");
             for (ConfigError error : e.errors()) {
                 LOG.error("  {}", error);
             }
+            metrics.configReloaded(false);
             return false;
         } catch (Exception e) {
             LOG.error("reload failed, keeping the running configuration", e);
+            metrics.configReloaded(false);
             return false;
         } finally {
             reloadLock.unlock();
         }
+    }
+
+    private ServerControl.State state() {
+        RuntimeSnapshot snapshot = current.get();
+        SentinelConfig config = snapshot == null ? initialConfig : snapshot.config();
+        List<String> listeners = config.listeners().stream()
+                .map(l -> l.id() + "=" + l.host() + ":" + l.port()).toList();
+        return new ServerControl.State(Version.CURRENT, Duration.between(startedAt, Instant.now()).toSeconds(),
+                config.source(), config.sha256(), listeners, config.routes().size(), config.upstreams().size(),
+                metrics.configReloads(true), metrics.configReloads(false));
     }
 
     private Handler forwardingEngine() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +40,15 @@ public final class Sentinel implements AutoCloseable {
      * @param configFile the file the args name, kept for reload tests; may be {@code null}
      */
     public static Sentinel start(Path home, Path configFile, String... args) throws IOException, InterruptedException {
-        Sentinel sentinel = new Sentinel(Dist.script(home, args).start(), configFile);
+        return start(home, configFile, Map.of(), args);
+    }
+
+    /** As {@link #start(Path, Path, String...)}, with extra environment variables for the script. */
+    public static Sentinel start(Path home, Path configFile, Map<String, String> env, String... args)
+            throws IOException, InterruptedException {
+        ProcessBuilder script = Dist.script(home, args);
+        script.environment().putAll(env);
+        Sentinel sentinel = new Sentinel(script.start(), configFile);
         try {
             sentinel.awaitOutput("started:", START_TIMEOUT);
         } catch (AssertionError | InterruptedException e) {

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -52,7 +55,16 @@ public final class ConfigLoader {
         } catch (KdlSyntaxException e) {
             throw new ConfigException(List.of(new ConfigError(e.location(), e.reason())));
         }
-        return new DocumentBinder(fileName, document).bind();
+        return new DocumentBinder(fileName, sha256(text), document).bind();
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static ConfigException fileError(Path file, String why) {

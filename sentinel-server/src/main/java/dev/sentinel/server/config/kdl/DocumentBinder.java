@@ -15,11 +15,13 @@ final class DocumentBinder {
     private static final String SCHEMA_VERSION = "1.0";
 
     private final String fileName;
+    private final String sha256;
     private final List<KdlNode> document;
     private final Diagnostics diag = new Diagnostics();
 
-    DocumentBinder(String fileName, List<KdlNode> document) {
+    DocumentBinder(String fileName, String sha256, List<KdlNode> document) {
         this.fileName = fileName;
+        this.sha256 = sha256;
         this.document = document;
     }
 
@@ -66,7 +68,7 @@ final class DocumentBinder {
 
         checkReferences(listeners, listenersNode, routes, upstreams);
         diag.throwIfAny();
-        return new SentinelConfig(fileName, system, listeners.listeners(), routes.routes(), upstreams.upstreams(),
+        return new SentinelConfig(fileName, sha256, system, listeners.listeners(), routes.routes(), upstreams.upstreams(),
                 limits, observability);
     }
 
