@@ -7,12 +7,15 @@ import dev.sentinel.server.config.kdl.ConfigLoader;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * The command line, called by {@code bin/sentinel.sh}:
  * <pre>
- * sentinel run  [-c FILE]   serve in the foreground; SIGHUP reloads, SIGTERM stops gracefully
+ * sentinel run  [-c FILE]   serve in the foreground; SIGHUP reloads; SIGTERM/SIGINT stop gracefully
+ *                           and exit 0, a second one exits at once
  * sentinel test [-c FILE]   validate and exit: 0 and a summary, or 1 and every error as file:line:col
  * </pre>
  * Without {@code -c}, the embedded default config is used.
@@ -22,6 +25,8 @@ public final class Main {
     static final int EXIT_INVALID_CONFIG = 1;
     static final int EXIT_USAGE = 2;
     static final int EXIT_START_FAILED = 3;
+    /** A second SIGTERM/SIGINT during a graceful stop. */
+    static final int EXIT_FORCED = 4;
 
     private Main() {
     }
@@ -75,16 +80,25 @@ public final class Main {
             return EXIT_START_FAILED;
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().start(server::reload));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.stop();
-            } catch (Exception e) {
-                err.println("sentinel: error while stopping: " + e.getMessage());
-            } finally {
-                stopped.countDown();
+        AtomicBoolean stopping = new AtomicBoolean();
+        SignalHandler stop = signal -> {
+            if (!stopping.compareAndSet(false, true)) {
+                err.println("sentinel: second SIG" + signal.getName() + ", exiting without waiting for requests in flight");
+                Runtime.getRuntime().halt(EXIT_FORCED);
             }
-        }, "sentinel-shutdown"));
+            Thread.ofPlatform().name("sentinel-stop").start(() -> {
+                try {
+                    server.stop();
+                } catch (Exception e) {
+                    err.println("sentinel: error while stopping: " + e.getMessage());
+                } finally {
+                    stopped.countDown();
+                }
+            });
+        };
+        Signal.handle(new Signal("TERM"), stop);
+        Signal.handle(new Signal("INT"), stop);
+        Signal.handle(new Signal("HUP"), signal -> Thread.ofVirtual().start(server::reload));
         stopped.await();
         return EXIT_OK;
     }

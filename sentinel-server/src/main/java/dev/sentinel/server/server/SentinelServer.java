@@ -19,12 +19,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.jmx.MBeanContainer;
+import org.eclipse.jetty.server.AbstractNetworkConnector;
+import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
@@ -50,6 +54,7 @@ public final class SentinelServer extends ContainerLifeCycle {
     private UpstreamClients clients;
     private Instant startedAt;
     private JmxExport jmx;
+    private GracefulHandler graceful;
 
     /** @param configFile where reloads read from; {@code null} when running the embedded default */
     public SentinelServer(SentinelConfig config, Path configFile) {
@@ -81,8 +86,8 @@ public final class SentinelServer extends ContainerLifeCycle {
             requestPath = new Handler.Sequence(
                     new MetricsListener(endpoint.path(), builtins), requestPath);
         }
-        // Lets requests in flight finish on stop, up to the stop timeout, while connectors refuse new ones.
-        server.setHandler(new GracefulHandler(requestPath));
+        graceful = new GracefulHandler(requestPath);
+        server.setHandler(graceful);
         if (initialConfig.observability().accessLog() != null) {
             server.setRequestLog(new AccessLog(initialConfig.observability().accessLog(), metrics));
         }
@@ -108,10 +113,33 @@ public final class SentinelServer extends ContainerLifeCycle {
         if (jmx != null) {
             jmx.close();
         }
+        drain();
         super.doStop();
         RuntimeSnapshot snapshot = current.getAndSet(null);
         if (snapshot != null) {
             snapshot.stop();
+        }
+    }
+
+    /**
+     * Stops accepting connections, answers new requests on open connections with 503, and waits up to
+     * {@code graceful-shutdown-timeout-secs} for requests in flight. Done before Jetty's own stop, whose
+     * HTTP/2 shutdown would otherwise close connections with streams still in flight.
+     */
+    private void drain() throws InterruptedException {
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof AbstractNetworkConnector network) {
+                network.setAccepting(false);
+            }
+        }
+        long timeoutMillis = current.get() == null ? 0 : current.get().config().system().gracefulShutdown().toMillis();
+        try {
+            graceful.shutdown().get(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("{} request(s) still in flight after {} ms; stopping anyway", graceful.getCurrentRequestCount(),
+                    timeoutMillis);
+        } catch (ExecutionException e) {
+            LOG.warn("draining requests failed; stopping anyway", e);
         }
     }
 

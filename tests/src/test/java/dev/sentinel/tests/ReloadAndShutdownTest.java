@@ -1,0 +1,141 @@
+package dev.sentinel.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinel.tests.support.Backend;
+import dev.sentinel.tests.support.Ports;
+import dev.sentinel.tests.support.Sentinel;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
+import org.junit.jupiter.api.Test;
+
+/** Validate-then-swap reloads under load, and graceful stop, through the real process and signals. */
+class ReloadAndShutdownTest {
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    @Test
+    void twentyReloadsUnderSteadyLoadFailNoRequest() throws Exception {
+        int port = Ports.free();
+        try (Backend backend = Backend.echo(); Sentinel sentinel = Sentinel.start(config(port, backend, 0))) {
+            AtomicBoolean running = new AtomicBoolean(true);
+            AtomicInteger served = new AtomicInteger();
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            List<Thread> load = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                load.add(Thread.ofVirtual().start(() -> {
+                    while (running.get()) {
+                        try {
+                            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + port + "/api")).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (r.statusCode() == 200) {
+                                served.incrementAndGet();
+                            } else {
+                                failures.add("status " + r.statusCode());
+                            }
+                        } catch (Exception e) {
+                            failures.add(e.toString());
+                        }
+                    }
+                }));
+            }
+            for (int generation = 1; generation <= 20; generation++) {
+                Files.writeString(sentinel.configFile(), config(port, backend, generation));
+                sentinel.signal("HUP");
+                awaitReloads(sentinel, generation);
+            }
+            running.set(false);
+            for (Thread t : load) {
+                t.join(Duration.ofSeconds(10));
+            }
+            assertTrue(failures.isEmpty(), "failed requests during reloads: " + failures);
+            assertTrue(served.get() > 20, "only " + served.get() + " requests were served");
+            HttpResponse<String> last = CLIENT.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals("20", last.headers().firstValue("X-Generation").orElse(""));
+        }
+    }
+
+    @Test
+    void sigtermLetsRequestsInFlightOverHttp1AndHttp2FinishThenExitsZero() throws Exception {
+        int port = Ports.free();
+        try (Backend backend = Backend.start((r, response, callback) -> {
+            Thread.sleep(1500);
+            Backend.text(response, callback, 200, "slow done");
+        }); Sentinel sentinel = Sentinel.start(config(port, backend, 0))) {
+            List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                inFlight.add(CLIENT.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/slow"))
+                        .build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            org.eclipse.jetty.client.HttpClient h2c = new org.eclipse.jetty.client.HttpClient(
+                    new HttpClientTransportOverHTTP2(new HTTP2Client()));
+            h2c.start();
+            try {
+                CompletableFuture<ContentResponse> overHttp2 = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return h2c.GET("http://127.0.0.1:" + port + "/api/slow-h2");
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                for (int i = 0; i < 4; i++) {
+                    backend.take();
+                }
+                sentinel.signal("TERM");
+                for (CompletableFuture<HttpResponse<String>> response : inFlight) {
+                    HttpResponse<String> r = response.get();
+                    assertEquals(200, r.statusCode());
+                    assertEquals("slow done", r.body());
+                }
+                ContentResponse h2 = overHttp2.get();
+                assertEquals(HttpVersion.HTTP_2, h2.getVersion());
+                assertEquals("slow done", h2.getContentAsString());
+            } finally {
+                h2c.stop();
+            }
+            assertEquals(0, sentinel.awaitExit(Duration.ofSeconds(30)), sentinel.output());
+        }
+    }
+
+    private static void awaitReloads(Sentinel sentinel, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (sentinel.output().split("configuration reloaded", -1).length - 1 < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("reload " + count + " not seen:\n" + sentinel.output());
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static String config(int port, Backend backend, int generation) {
+        return """
+                system { worker-threads 1; graceful-shutdown-timeout-secs 20 }
+                listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                routes {
+                    route "api" {
+                        matches { path-prefix "/api" }
+                        upstream "be"
+                        policies { response-headers { set { "X-Generation" "%d" } } }
+                    }
+                }
+                upstreams { upstream "be" { target "%s" } }
+                """.formatted(port, generation, backend.address());
+    }
+}
