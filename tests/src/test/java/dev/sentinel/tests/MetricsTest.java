@@ -114,6 +114,13 @@ class MetricsTest {
     }
 
     @Test
+    void jvmAndProcessMetricsAreExportedBesideSentinelsOwn() throws Exception {
+        String text = scrape();
+        assertTrue(text.contains("jvm_memory_used_bytes{area=\"heap\"}"), text);
+        assertTrue(text.contains("process_cpu_seconds_total"), text);
+    }
+
+    @Test
     void metricsRouteServesThePrometheusTextFormat() throws Exception {
         HttpResponse<String> response = send("GET", port, "/metrics");
         assertEquals(200, response.statusCode());

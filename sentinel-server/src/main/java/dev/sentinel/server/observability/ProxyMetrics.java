@@ -3,6 +3,7 @@ package dev.sentinel.server.observability;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -31,6 +32,8 @@ public final class ProxyMetrics {
     private final Counter reloads;
 
     public ProxyMetrics() {
+        // Memory, GC, threads, class loading and process figures, under their standard jvm_/process_ names.
+        JvmMetrics.builder().register(registry);
         requests = Counter.builder()
                 .name("sentinel_requests_total")
                 .help("Requests answered, by route, method and status")
