@@ -7,6 +7,7 @@
 #   bin/sentinel.sh status             is it running? (exit 0 yes, 3 no)
 #   bin/sentinel.sh reload             re-read the config (SIGHUP); a bad config is refused and logged
 #   bin/sentinel.sh test   [-c FILE]   validate the config and exit (0 valid, 1 invalid)
+#   bin/sentinel.sh plugins            list the plugin types on offer: built-ins and plugins/*.jar
 #
 # Environment: JAVA_HOME (a JDK/JRE >= 21; found by itself otherwise), JAVA_OPTS (added after the
 # defaults below, so they win), SENTINEL_CONFIG (default config file), SENTINEL_PID_FILE.
@@ -90,9 +91,10 @@ java_cmd() {
   if [ "$cmd" = run ] || [ "$cmd" = start ]; then
     jmx_opts
   fi
+  # sentinel.home tells the server where plugins/ is.
   # shellcheck disable=SC2206
-  JAVA_CMD=("$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" "${JMX_OPTS[@]}" ${JAVA_OPTS:-}
-    -cp "$SENTINEL_HOME/etc:$SENTINEL_HOME/lib/*" "$MAIN_CLASS")
+  JAVA_CMD=("$JAVA_HOME/bin/java" "${DEFAULT_JVM_OPTS[@]}" "-Dsentinel.home=$SENTINEL_HOME" "${JMX_OPTS[@]}"
+    ${JAVA_OPTS:-} -cp "$SENTINEL_HOME/etc:$SENTINEL_HOME/lib/*" "$MAIN_CLASS")
 }
 
 running_pid() {
@@ -124,6 +126,12 @@ case "$cmd" in
     sentinel_find_java || exit 1
     java_cmd
     exec "${JAVA_CMD[@]}" test -c "$CONFIG"
+    ;;
+  plugins)
+    ensure_built
+    sentinel_find_java || exit 1
+    java_cmd
+    exec "${JAVA_CMD[@]}" plugins
     ;;
   start)
     ensure_built

@@ -1,9 +1,11 @@
 package dev.sentinel.spi;
 
 /**
- * One upstream server a {@link LoadBalancer} can pick.
+ * One upstream server a {@link LoadBalancer} can pick: a value, equal to another target with the same
+ * host, port and weight. An upstream never lists the same address twice, so balancers may key per-target
+ * state by target.
  *
- * @param host   host name or IP literal
+ * @param host   host name or IP literal (an IPv6 literal without brackets)
  * @param port   TCP port
  * @param weight relative share of traffic, at least 1
  */
@@ -17,7 +19,7 @@ public record Target(String host, int port, int weight) {
         }
     }
 
-    /** {@code host:port}, as written in the config. */
+    /** {@code host:port}, as written in the config ({@code [::1]:8080} for IPv6). */
     public String address() {
         return host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
     }

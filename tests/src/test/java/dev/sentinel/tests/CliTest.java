@@ -137,7 +137,7 @@ class CliTest {
     @Test
     void testTellsAPlannedLoadBalancerFromAnUnknownOne() throws Exception {
         String template = HEAD + "upstreams { upstream \"be\" { target \"127.0.0.1:18081\"; load-balancing \"%s\" } }\n";
-        for (String planned : List.of("least_connections", "least-connections", "ip-hash")) {
+        for (String planned : List.of("least_tokens_queued", "locality-aware", "deterministic-subset")) {
             Path file = write("lb-" + planned + ".kdl", template.formatted(planned));
             String error = refused(file, 1).getFirst();
             assertTrue(error.startsWith(file + ":3:") && error.endsWith("load-balancing \"" + planned
@@ -146,9 +146,9 @@ class CliTest {
         Path unknown = write("lb-unknown.kdl", template.formatted("fastest-please"));
         String error = refused(unknown, 1).getFirst();
         assertTrue(error.startsWith(unknown + ":3:"), error);
-        assertTrue(error.contains("load-balancing \"fastest-please\" is unknown; accepted: ") && error.contains("round_robin"),
+        assertTrue(error.contains("load-balancing \"fastest-please\" is unknown; available: ") && error.contains("round_robin"),
                 error);
-        for (String supported : List.of("round_robin", "round-robin")) {
+        for (String supported : List.of("round_robin", "round-robin", "least-connections", "ip-hash", "weighted-round-robin")) {
             Result ok = Dist.run("test", "-c", write("lb-ok-" + supported + ".kdl", template.formatted(supported)).toString());
             assertEquals(0, ok.exitCode(), ok.output());
         }

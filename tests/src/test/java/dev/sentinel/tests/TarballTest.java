@@ -51,6 +51,7 @@ class TarballTest {
         }
         assertTrue(jars("sentinel-server-").size() == 1, "one lib/sentinel-server-*.jar");
         assertTrue(jars("sentinel-spi-").size() == 1, "one lib/sentinel-spi-*.jar");
+        assertTrue(jars("sentinel-balancers-").size() == 1, "the built-in load balancers are in lib/");
         assertTrue(jars("jetty-server-").size() == 1, "the runtime dependencies are in lib/");
     }
 

@@ -1,19 +1,26 @@
 package dev.sentinel.server.config;
 
+import dev.sentinel.spi.LoadBalancer;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One upstream pool ({@code upstreams { upstream "id" { } }}).
  *
- * @param loadBalancing algorithm name, normalised to underscores ({@code round_robin})
+ * @param targets       every target once, in the order written
+ * @param loadBalancing the balancer's type as its provider names it ({@code round_robin} for
+ *                      {@code "round-robin"}, {@code weighted} for {@code "weighted-round-robin"})
+ * @param newBalancer   makes a fresh balancer configured from the {@code load-balancing} block; each
+ *                      runtime snapshot calls it once, so learned state starts anew on reload
  * @param tls           set when the targets speak HTTPS
  */
 public record UpstreamConfig(
         String id,
         List<Target> targets,
         String loadBalancing,
+        Supplier<LoadBalancer> newBalancer,
         Timeouts timeouts,
         UpstreamTls tls) {
 

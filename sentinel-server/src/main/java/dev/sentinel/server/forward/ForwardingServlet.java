@@ -2,16 +2,19 @@ package dev.sentinel.server.forward;
 
 import dev.sentinel.server.config.UpstreamConfig;
 import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.limits.TransferCoding;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.upstream.UpstreamPool;
 import dev.sentinel.spi.Target;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
@@ -33,6 +36,7 @@ import org.eclipse.jetty.http.HttpVersion;
  */
 public class ForwardingServlet extends AsyncMiddleManServlet {
     private static final String TARGET_ATTRIBUTE = ForwardingServlet.class.getName() + ".target";
+    private static final String LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".lease";
     /**
      * AMMS reads buffer sizes from its own client; requests go through each pool's client instead,
      * so this one is never started.
@@ -45,7 +49,10 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     @Override
     protected String rewriteTarget(HttpServletRequest clientRequest) {
         ForwardRequest forward = forwardRequest(clientRequest);
-        Target target = forward.pool().select(new ServletRequestInfo(clientRequest, forward.routeId()));
+        UpstreamPool.Lease lease = forward.pool().acquire(
+                new ServletExchange(clientRequest, forward.routeId(), forward.pool().id()));
+        clientRequest.setAttribute(LEASE_ATTRIBUTE, lease);
+        Target target = lease.target();
         clientRequest.setAttribute(TARGET_ATTRIBUTE, target);
         RequestFacts facts = (RequestFacts) clientRequest.getAttribute(RequestFacts.ATTRIBUTE);
         if (facts != null) {
@@ -131,12 +138,17 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     /**
      * Copies the upstream's response headers, minus hop-by-hop headers, those its {@code Connection}
      * header names, and those Sentinel stamped already. {@code Set-Cookie} goes in verbatim: the servlet
-     * API would parse and re-serialise it, changing quoted values.
+     * API would parse and re-serialise it, changing quoted values. A response whose framing is in doubt is
+     * aborted instead, which answers the client 502.
      */
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
         HttpFields serverHeaders = serverResponse.getHeaders();
+        if (framingInDoubt(serverHeaders)) {
+            serverResponse.abort(new HttpResponseException("upstream response framing in doubt", serverResponse));
+            return;
+        }
         Set<String> nominated = ForwardingHeaders.connectionNominated(serverHeaders);
         HttpFields.Mutable proxyHeaders = ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders();
         for (HttpField field : serverHeaders) {
@@ -165,19 +177,40 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     }
 
     @Override
+    protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse) {
+        endLease(clientRequest, serverResponse.getStatus(), null);
+        super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
+    }
+
+    @Override
+    protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                                          Response serverResponse, Throwable failure) {
+        endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(), failure);
+        super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    }
+
+    @Override
     protected void sendProxyResponseError(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           int status) {
+        // Reached without onProxyResponseFailure when the client's side failed before the request went out.
+        endLease(clientRequest, 0, null);
         try {
             if (proxyResponse.isCommitted()) {
                 // Bytes already reached the client: cut the connection so a truncated body never looks whole.
                 proxyResponse.sendError(-1);
                 return;
             }
-            proxyResponse.resetBuffer();
+            // An upstream response that failed after its head arrived (a bad chunk, say) already had its
+            // headers copied: none of it may ride on the error, so start again from Sentinel's own stamp.
+            ForwardRequest forward = forwardRequest(clientRequest);
+            proxyResponse.reset();
+            ResponseStamp.stamp(ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders(),
+                    forward.traceId(), forward.securityHeaders());
             proxyResponse.setStatus(status);
             proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
             proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
-            byte[] body = ErrorBody.json(status, forwardRequest(clientRequest).traceId());
+            byte[] body = ErrorBody.json(status, forward.traceId());
             proxyResponse.setContentLength(body.length);
             proxyResponse.getOutputStream().write(body);
         } catch (Exception e) {
@@ -192,6 +225,18 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     private static String pathAndQuery(HttpServletRequest clientRequest) {
         String query = clientRequest.getQueryString();
         return query == null ? clientRequest.getRequestURI() : clientRequest.getRequestURI() + "?" + query;
+    }
+
+    /**
+     * The upstream client's parser refuses garbage status lines, obs-fold and conflicting lengths itself; this
+     * catches a {@code Transfer-Encoding} it reads leniently ({@code ,chunked}, a coding before
+     * {@code chunked}), and refuses {@code Transfer-Encoding} with {@code Content-Length} whatever that
+     * client's compliance mode: relaying such a body means guessing where it ends.
+     */
+    private static boolean framingInDoubt(HttpFields serverHeaders) {
+        List<String> transferEncoding = serverHeaders.getValuesList(HttpHeader.TRANSFER_ENCODING);
+        return !transferEncoding.isEmpty() && (serverHeaders.contains(HttpHeader.CONTENT_LENGTH)
+                || TransferCoding.of(transferEncoding) != TransferCoding.CHUNKED);
     }
 
     private static Duration totalTimeout(ForwardRequest forward) {
@@ -210,5 +255,13 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
 
     private static ForwardRequest forwardRequest(HttpServletRequest clientRequest) {
         return (ForwardRequest) clientRequest.getAttribute(ForwardRequest.ATTRIBUTE);
+    }
+
+    /** Tells the pool's balancer how the exchange went; only the first call per request counts. */
+    private static void endLease(HttpServletRequest clientRequest, int status, Throwable failure) {
+        UpstreamPool.Lease lease = (UpstreamPool.Lease) clientRequest.getAttribute(LEASE_ATTRIBUTE);
+        if (lease != null) {
+            lease.end(status, failure);
+        }
     }
 }

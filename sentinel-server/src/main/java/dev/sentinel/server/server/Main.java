@@ -4,8 +4,11 @@ import dev.sentinel.server.config.SentinelConfig;
 import dev.sentinel.server.config.kdl.ConfigError;
 import dev.sentinel.server.config.kdl.ConfigException;
 import dev.sentinel.server.config.kdl.ConfigLoader;
+import dev.sentinel.server.plugin.Installed;
+import dev.sentinel.server.plugin.PluginRegistry;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
@@ -17,8 +20,12 @@ import sun.misc.SignalHandler;
  * sentinel run  [-c FILE]   serve in the foreground; SIGHUP reloads; SIGTERM/SIGINT stop gracefully
  *                           and exit 0, a second one exits at once
  * sentinel test [-c FILE]   validate and exit: 0 and a summary, or 1 and every error as file:line:col
+ * sentinel plugins          list the plugin types on offer (built-in and plugins/*.jar); 1 when a jar
+ *                           was skipped
  * </pre>
- * Without {@code -c}, the embedded default config is used.
+ * Without {@code -c}, the embedded default config is used. Plugin jars are read from the {@code plugins/}
+ * directory of the installation named by the {@code sentinel.home} system property (set by
+ * {@code bin/sentinel.sh}); without it, only the built-ins are offered.
  */
 public final class Main {
     static final int EXIT_OK = 0;
@@ -36,8 +43,11 @@ public final class Main {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (args.length == 1 && args[0].equals("plugins")) {
+            return listPlugins(loadPlugins(), out, err);
+        }
         if (args.length == 0 || !(args[0].equals("run") || args[0].equals("test"))) {
-            err.println("usage: sentinel (run|test) [-c FILE]");
+            err.println("usage: sentinel (run|test) [-c FILE] | sentinel plugins");
             return EXIT_USAGE;
         }
         Path file = null;
@@ -46,13 +56,17 @@ public final class Main {
                 file = Path.of(args[++i]);
             } else {
                 err.println("sentinel: unexpected argument '" + args[i] + "'");
-                err.println("usage: sentinel (run|test) [-c FILE]");
+                err.println("usage: sentinel (run|test) [-c FILE] | sentinel plugins");
                 return EXIT_USAGE;
             }
         }
+        PluginRegistry plugins = loadPlugins();
+        for (String problem : plugins.problems()) {
+            err.println("sentinel: " + problem);
+        }
         SentinelConfig config;
         try {
-            config = file == null ? ConfigLoader.loadEmbeddedDefault() : ConfigLoader.load(file);
+            config = file == null ? ConfigLoader.loadEmbeddedDefault() : ConfigLoader.load(file, plugins);
         } catch (ConfigException e) {
             for (ConfigError error : e.errors()) {
                 err.println(error);
@@ -67,11 +81,34 @@ public final class Main {
                     + " upstream(s)");
             return EXIT_OK;
         }
-        return serve(config, file, err);
+        return serve(config, file, plugins, err);
     }
 
-    private static int serve(SentinelConfig config, Path file, PrintStream err) throws Exception {
-        SentinelServer server = new SentinelServer(config, file);
+    private static PluginRegistry loadPlugins() {
+        String home = System.getProperty("sentinel.home");
+        return PluginRegistry.load(home == null ? null : Path.of(home, "plugins"));
+    }
+
+    /** One line per type: kind, type, where it comes from, what it does, and its other names. */
+    private static int listPlugins(PluginRegistry plugins, PrintStream out, PrintStream err) {
+        int typeWidth = plugins.installed().stream().mapToInt(i -> i.type().length()).max().orElse(0);
+        int sourceWidth = plugins.installed().stream().mapToInt(i -> i.source().length()).max().orElse(0);
+        for (Installed installed : plugins.installed()) {
+            List<String> aliases = installed.provider().aliases().stream().sorted().toList();
+            String also = aliases.isEmpty() ? "" : " (also " + String.join(", ", aliases) + ")";
+            out.println(String.format("%-14s %-" + typeWidth + "s  %-" + sourceWidth + "s  %s%s",
+                    installed.kind().name(), installed.type(), installed.source(), installed.provider().description(),
+                    also).stripTrailing());
+        }
+        for (String problem : plugins.problems()) {
+            err.println("sentinel: " + problem);
+        }
+        return plugins.problems().isEmpty() ? EXIT_OK : EXIT_INVALID_CONFIG;
+    }
+
+    private static int serve(SentinelConfig config, Path file, PluginRegistry plugins, PrintStream err)
+            throws Exception {
+        SentinelServer server = new SentinelServer(config, file, plugins);
         try {
             server.start();
         } catch (Exception e) {

@@ -12,6 +12,7 @@ import dev.sentinel.server.jmx.ServerControl;
 import dev.sentinel.server.listener.Listeners;
 import dev.sentinel.server.log.AccessLog;
 import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.plugin.PluginRegistry;
 import dev.sentinel.server.upstream.UpstreamClients;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -47,6 +48,7 @@ public final class SentinelServer extends ContainerLifeCycle {
 
     private final Path configFile;
     private final SentinelConfig initialConfig;
+    private final PluginRegistry plugins;
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final ReentrantLock reloadLock = new ReentrantLock();
@@ -56,10 +58,14 @@ public final class SentinelServer extends ContainerLifeCycle {
     private JmxExport jmx;
     private GracefulHandler graceful;
 
-    /** @param configFile where reloads read from; {@code null} when running the embedded default */
-    public SentinelServer(SentinelConfig config, Path configFile) {
+    /**
+     * @param configFile where reloads read from; {@code null} when running the embedded default
+     * @param plugins    the plugin types reloaded configurations may name (the same for the whole process)
+     */
+    public SentinelServer(SentinelConfig config, Path configFile, PluginRegistry plugins) {
         this.initialConfig = config;
         this.configFile = configFile;
+        this.plugins = plugins;
     }
 
     @Override
@@ -103,6 +109,9 @@ public final class SentinelServer extends ContainerLifeCycle {
         addBean(server);
         super.doStart();
         jmx = JmxExport.register(new ServerControl(this::state, this::reload));
+        for (String line : plugins.summary()) {
+            LOG.info("plugins: {}", line);
+        }
         LOG.info("Sentinel {} started: {} listener(s), {} route(s), {} upstream(s) from {}", Version.CURRENT,
                 initialConfig.listeners().size(), initialConfig.routes().size(), initialConfig.upstreams().size(),
                 initialConfig.source());
@@ -152,7 +161,8 @@ public final class SentinelServer extends ContainerLifeCycle {
     public boolean reload() {
         reloadLock.lock();
         try {
-            SentinelConfig next = configFile == null ? ConfigLoader.loadEmbeddedDefault() : ConfigLoader.load(configFile);
+            SentinelConfig next = configFile == null ? ConfigLoader.loadEmbeddedDefault()
+                    : ConfigLoader.load(configFile, plugins);
             RuntimeSnapshot snapshot = new RuntimeSnapshot(next, clients);
             snapshot.start();
             RuntimeSnapshot previous = current.getAndSet(snapshot);
@@ -217,8 +227,11 @@ public final class SentinelServer extends ContainerLifeCycle {
         if (!Objects.equals(running.observability(), next.observability())) {
             LOG.warn("observability changes take effect only after a restart");
         }
-        if (running.limits().maxHeaderSizeBytes() != next.limits().maxHeaderSizeBytes()) {
-            LOG.warn("max-header-size-bytes takes effect only after a restart");
+        if (running.limits().maxHeaderSizeBytes() != next.limits().maxHeaderSizeBytes()
+                || running.limits().maxConnectionsPerClient() != next.limits().maxConnectionsPerClient()
+                || running.limits().minRequestBodyRateBytesPerSec() != next.limits().minRequestBodyRateBytesPerSec()) {
+            LOG.warn("max-header-size-bytes, max-connections-per-client and min-request-body-rate-bytes-per-sec"
+                    + " take effect only after a restart");
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.sentinel.server.upstream;
 
 import dev.sentinel.server.config.UpstreamConfig;
-import dev.sentinel.spi.LoadBalancer;
 import java.util.List;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SNIHostName;
@@ -38,16 +37,9 @@ public final class UpstreamClients {
         this.bufferPool = bufferPool;
     }
 
-    /** A pool whose client is built but not started. */
+    /** A pool with a fresh balancer, whose client is built but not started. */
     public UpstreamPool newPool(UpstreamConfig config) {
-        return new UpstreamPool(config, balancer(config.loadBalancing()), newClient(config));
-    }
-
-    private static LoadBalancer balancer(String name) {
-        if (!UpstreamConfig.DEFAULT_LOAD_BALANCING.equals(name)) {
-            throw new IllegalArgumentException("no load balancer named " + name);
-        }
-        return new RoundRobinBalancer();
+        return new UpstreamPool(config, config.newBalancer().get(), newClient(config));
     }
 
     private HttpClient newClient(UpstreamConfig config) {

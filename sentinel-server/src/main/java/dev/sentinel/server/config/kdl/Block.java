@@ -186,7 +186,7 @@ final class Block {
         return value == null ? null : integer(child.name(), value, 0, Long.MAX_VALUE);
     }
 
-    private static Long parseSize(String text) {
+    static Long parseSize(String text) {
         String t = text.trim().toUpperCase(Locale.ROOT);
         int split = 0;
         while (split < t.length() && Character.isDigit(t.charAt(split))) {

@@ -1,6 +1,7 @@
 package dev.sentinel.server.config.kdl;
 
 import dev.sentinel.server.config.SentinelConfig;
+import dev.sentinel.server.plugin.PluginRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * Reads a Zentinel-schema KDL file into a validated {@link SentinelConfig}, or refuses it with every
- * error as {@code file:line:col: message}.
+ * error as {@code file:line:col: message}. Plugin types ({@code load-balancing "NAME"}) are looked up in
+ * a {@link PluginRegistry}; where none is given, in the built-ins only.
  */
 public final class ConfigLoader {
     /** The name errors give for the embedded default. */
@@ -24,7 +26,7 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    public static SentinelConfig load(Path file) throws ConfigException {
+    public static SentinelConfig load(Path file, PluginRegistry plugins) throws ConfigException {
         String text;
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
@@ -33,7 +35,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw fileError(file, "cannot read: " + e.getMessage());
         }
-        return parse(text, file.toString());
+        return parse(text, file.toString(), plugins);
     }
 
     /** The default that ships inside the server jar (the same text as {@code etc/sentinel.kdl}). */
@@ -42,20 +44,24 @@ public final class ConfigLoader {
             if (in == null) {
                 throw new IllegalStateException("embedded default config missing from the jar");
             }
-            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), EMBEDDED_NAME);
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), EMBEDDED_NAME, PluginRegistry.builtins());
         } catch (IOException e) {
             throw new IllegalStateException("embedded default config unreadable", e);
         }
     }
 
     public static SentinelConfig parse(String text, String fileName) throws ConfigException {
+        return parse(text, fileName, PluginRegistry.builtins());
+    }
+
+    public static SentinelConfig parse(String text, String fileName, PluginRegistry plugins) throws ConfigException {
         List<KdlNode> document;
         try {
             document = KdlParser.parse(text, fileName);
         } catch (KdlSyntaxException e) {
             throw new ConfigException(List.of(new ConfigError(e.location(), e.reason())));
         }
-        return new DocumentBinder(fileName, sha256(text), document).bind();
+        return new DocumentBinder(fileName, sha256(text), document, plugins).bind();
     }
 
     private static String sha256(String text) {

@@ -7,6 +7,7 @@ import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.config.SentinelConfig;
 import dev.sentinel.server.config.SystemConfig;
 import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.plugin.PluginRegistry;
 import java.util.List;
 import java.util.Map;
 
@@ -17,12 +18,14 @@ final class DocumentBinder {
     private final String fileName;
     private final String sha256;
     private final List<KdlNode> document;
+    private final PluginRegistry plugins;
     private final Diagnostics diag = new Diagnostics();
 
-    DocumentBinder(String fileName, String sha256, List<KdlNode> document) {
+    DocumentBinder(String fileName, String sha256, List<KdlNode> document, PluginRegistry plugins) {
         this.fileName = fileName;
         this.sha256 = sha256;
         this.document = document;
+        this.plugins = plugins;
     }
 
     SentinelConfig bind() throws ConfigException {
@@ -60,7 +63,7 @@ final class DocumentBinder {
         RouteBinder.Bound routes = routesNode == null ? RouteBinder.Bound.EMPTY
                 : RouteBinder.bind(new Block(routesNode, "routes", diag));
         UpstreamBinder.Bound upstreams = upstreamsNode == null ? UpstreamBinder.Bound.EMPTY
-                : UpstreamBinder.bind(new Block(upstreamsNode, "upstreams", diag));
+                : UpstreamBinder.bind(new Block(upstreamsNode, "upstreams", diag), plugins);
         LimitsConfig limits = limitsNode == null ? LimitsConfig.defaults()
                 : SimpleBlocks.limits(new Block(limitsNode, "limits", diag));
         ObservabilityConfig observability = observabilityNode == null ? ObservabilityConfig.defaults()

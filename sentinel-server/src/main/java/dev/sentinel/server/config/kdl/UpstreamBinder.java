@@ -1,14 +1,14 @@
 package dev.sentinel.server.config.kdl;
 
 import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.plugin.PluginRegistry;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /** {@code upstreams { upstream "id" { target ... } }}. */
 final class UpstreamBinder {
@@ -17,17 +17,11 @@ final class UpstreamBinder {
         static final Bound EMPTY = new Bound(Map.of());
     }
 
-    /** Balancers Sentinel has today, by normalised name. */
-    private static final Set<String> SUPPORTED_BALANCERS = Set.of("round_robin");
-    /** Zentinel's other algorithm names (normalised), accepted by its parser. */
-    private static final Set<String> PLANNED_BALANCERS = Set.of("least_connections", "weighted", "weighted_round_robin",
-            "ip_hash", "random", "consistent_hash", "power_of_two_choices", "p2c", "adaptive", "least_tokens_queued",
-            "maglev", "locality_aware", "peak_ewma", "deterministic_subset", "weighted_least_connections", "wlc", "sticky");
-
     private UpstreamBinder() {
     }
 
-    static Bound bind(Block upstreams) {
+    /** @param plugins where {@code load-balancing} names are looked up */
+    static Bound bind(Block upstreams, PluginRegistry plugins) {
         upstreams.expectShape(0);
         Map<String, UpstreamConfig> bound = new LinkedHashMap<>();
         for (KdlNode node : upstreams.children("upstream")) {
@@ -35,7 +29,8 @@ final class UpstreamBinder {
             if (id == null) {
                 continue;
             }
-            UpstreamConfig upstream = upstream(new Block(node, "upstream \"" + id + "\"", upstreams.diagnostics()), id);
+            UpstreamConfig upstream = upstream(new Block(node, "upstream \"" + id + "\"", upstreams.diagnostics()), id,
+                    plugins);
             if (upstream != null && bound.putIfAbsent(id, upstream) != null) {
                 upstreams.diagnostics().error(node.location(), "upstream id '" + id + "' is used twice");
             }
@@ -44,13 +39,22 @@ final class UpstreamBinder {
         return new Bound(bound);
     }
 
-    private static UpstreamConfig upstream(Block b, String id) {
+    private static UpstreamConfig upstream(Block b, String id, PluginRegistry plugins) {
         b.expectShape(1);
         List<Target> targets = new ArrayList<>();
         List<KdlNode> targetNodes = b.children("target");
+        Map<String, KdlNode> addresses = new HashMap<>();
         for (KdlNode node : targetNodes) {
             Target target = target(b, node);
-            if (target != null) {
+            if (target == null) {
+                continue;
+            }
+            // Balancers keep state per target: one address listed twice would be one target counted twice.
+            KdlNode first = addresses.putIfAbsent(target.address(), node);
+            if (first != null) {
+                b.diagnostics().error(node.location(), "target \"" + target.address() + "\" is listed twice in "
+                        + b.label() + " (first at line " + first.location().line() + "); give it a weight instead");
+            } else {
                 targets.add(target);
             }
         }
@@ -64,12 +68,19 @@ final class UpstreamBinder {
             b.diagnostics().error(b.node().location(), "upstream '" + id
                     + "' needs at least one target, e.g. target \"127.0.0.1:8081\"");
         }
-        String balancing = balancingNode == null ? UpstreamConfig.DEFAULT_LOAD_BALANCING : balancer(b, balancingNode);
+        BalancerBinder.Bound balancer = BalancerBinder.bind(b, balancingNode, plugins);
         UpstreamConfig.Timeouts timeouts = timeoutsNode == null ? UpstreamConfig.Timeouts.defaults()
                 : timeouts(new Block(timeoutsNode, b.label() + " timeouts", b.diagnostics()));
         UpstreamConfig.UpstreamTls tls = tlsNode == null ? null
                 : tls(new Block(tlsNode, b.label() + " tls", b.diagnostics()));
-        return targets.isEmpty() ? null : new UpstreamConfig(id, targets, balancing, timeouts, tls);
+        if (targets.isEmpty()) {
+            return null;
+        }
+        // A refused balancer is already reported and the document will be refused; binding the upstream
+        // anyway keeps routes that name it from being reported as naming nothing.
+        return balancer == null
+                ? new UpstreamConfig(id, targets, UpstreamConfig.DEFAULT_LOAD_BALANCING, null, timeouts, tls)
+                : new UpstreamConfig(id, targets, balancer.type(), balancer.factory(), timeouts, tls);
     }
 
     private static Target target(Block b, KdlNode node) {
@@ -88,27 +99,6 @@ final class UpstreamBinder {
         KdlValue weightValue = node.properties().get("weight");
         Long weight = weightValue == null ? Long.valueOf(1) : b.integer("weight", weightValue, 1, 10_000);
         return weight == null ? null : new Target(hostPort.host(), hostPort.port(), weight.intValue());
-    }
-
-    /** Accepts hyphens and underscores alike; refuses names it does not know. */
-    private static String balancer(Block b, KdlNode node) {
-        String name = b.string(node);
-        if (name == null) {
-            return UpstreamConfig.DEFAULT_LOAD_BALANCING;
-        }
-        String normalised = name.toLowerCase(Locale.ROOT).replace('-', '_');
-        if (normalised.equals("roundrobin")) {
-            normalised = "round_robin";
-        }
-        if (!SUPPORTED_BALANCERS.contains(normalised)) {
-            String why = PLANNED_BALANCERS.contains(normalised) ? " is not supported yet by Sentinel"
-                    : " is unknown; accepted: " + String.join(", ", SUPPORTED_BALANCERS);
-            b.diagnostics().error(node.arguments().getFirst().location(), "load-balancing \"" + name + "\"" + why);
-        }
-        if (!node.children().isEmpty()) {
-            b.diagnostics().error(node.location(), "load-balancing \"" + name + "\" takes no block");
-        }
-        return normalised;
     }
 
     private static UpstreamConfig.Timeouts timeouts(Block b) {

@@ -1,0 +1,119 @@
+package dev.sentinel.server.upstream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.limits.BodyLimitExceeded;
+import dev.sentinel.spi.Exchange;
+import dev.sentinel.spi.LoadBalancer;
+import dev.sentinel.spi.Outcome;
+import dev.sentinel.spi.Target;
+import java.io.EOFException;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.junit.jupiter.api.Test;
+
+/** The lease protocol between the forwarding path and a balancer, and how outcomes are classified. */
+class UpstreamPoolTest {
+    private static final List<Target> TARGETS = List.of(new Target("127.0.0.1", 8081, 1), new Target("127.0.0.1", 8082, 1));
+
+    /** Records the callbacks it gets. */
+    private static final class Recording implements LoadBalancer {
+        final List<String> calls = new ArrayList<>();
+        final List<Outcome> outcomes = new ArrayList<>();
+        Target choice = TARGETS.get(1);
+
+        @Override
+        public Target select(List<Target> targets, Exchange exchange) {
+            calls.add("select");
+            return choice;
+        }
+
+        @Override
+        public void onStart(Target target) {
+            calls.add("start " + target.port());
+        }
+
+        @Override
+        public void onComplete(Target target, Outcome outcome) {
+            calls.add("complete " + target.port());
+            outcomes.add(outcome);
+        }
+    }
+
+    @Test
+    void aLeaseStartsOnceAndEndsOnceHoweverOftenItIsEnded() {
+        Recording balancer = new Recording();
+        UpstreamPool.Lease lease = pool(balancer).acquire(null);
+        assertEquals(TARGETS.get(1), lease.target());
+        lease.end(200, null);
+        lease.end(0, null);
+        lease.end(502, new ConnectException());
+        assertEquals(List.of("select", "start 8082", "complete 8082"), balancer.calls);
+        assertEquals(Outcome.Kind.SUCCESS, balancer.outcomes.getFirst().kind());
+        assertEquals(200, balancer.outcomes.getFirst().status());
+        assertTrue(!balancer.outcomes.getFirst().latency().isNegative());
+    }
+
+    @Test
+    void aBalancerChoosingOutsideItsTargetsOrFailingIsRefused() {
+        Recording foreign = new Recording();
+        foreign.choice = new Target("169.254.169.254", 80, 1);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> pool(foreign).acquire(null));
+        assertTrue(e.getMessage().contains("which is not one of its targets"), e.getMessage());
+        assertEquals(List.of("select"), foreign.calls, "no lease, so nothing to end");
+
+        LoadBalancer broken = (targets, exchange) -> {
+            throw new ArithmeticException("bug");
+        };
+        e = assertThrows(IllegalStateException.class, () -> pool(broken).acquire(null));
+        assertTrue(e.getMessage().startsWith("load balancer 'test' of upstream 'u' failed"), e.getMessage());
+    }
+
+    @Test
+    void aBalancerThrowingFromItsCallbacksDoesNotBreakTheExchange() {
+        LoadBalancer noisy = new LoadBalancer() {
+            @Override
+            public Target select(List<Target> targets, Exchange exchange) {
+                return targets.getFirst();
+            }
+
+            @Override
+            public void onStart(Target target) {
+                throw new IllegalStateException("bug");
+            }
+
+            @Override
+            public void onComplete(Target target, Outcome outcome) {
+                throw new IllegalStateException("bug");
+            }
+        };
+        UpstreamPool.Lease lease = pool(noisy).acquire(null);
+        lease.end(200, null);
+        assertEquals(TARGETS.getFirst(), lease.target());
+    }
+
+    @Test
+    void outcomesAreClassifiedByStatusAndFailure() {
+        assertEquals(Outcome.Kind.SUCCESS, Outcomes.kind(404, null));
+        assertEquals(Outcome.Kind.SERVER_ERROR, Outcomes.kind(503, null));
+        assertEquals(Outcome.Kind.CANCELLED, Outcomes.kind(0, null), "never sent");
+        assertEquals(Outcome.Kind.CONNECT_FAILURE, Outcomes.kind(0, new RuntimeException(new ConnectException("refused"))));
+        assertEquals(Outcome.Kind.TIMEOUT, Outcomes.kind(0, new TimeoutException()));
+        assertEquals(Outcome.Kind.TIMEOUT, Outcomes.kind(200, new SocketTimeoutException()));
+        assertEquals(Outcome.Kind.FAILURE, Outcomes.kind(200, new EOFException("reset mid-body")));
+        assertEquals(Outcome.Kind.CANCELLED, Outcomes.kind(0, new BodyLimitExceeded(10)));
+    }
+
+    private static UpstreamPool pool(LoadBalancer balancer) {
+        UpstreamConfig config = new UpstreamConfig("u", TARGETS, "test", () -> balancer,
+                UpstreamConfig.Timeouts.defaults(), null);
+        return new UpstreamPool(config, balancer, new HttpClient());
+    }
+}
