@@ -28,10 +28,13 @@ public final class ErrorBody {
             case 408 -> "request timeout";
             case 413 -> "request body too large";
             case 414 -> "request URI too long";
+            case 417 -> "expectation failed";
             case 431 -> "request header fields too large";
+            case 501 -> "not implemented";
             case 502 -> "upstream unavailable";
             case 503 -> "service unavailable";
             case 504 -> "upstream timed out";
+            case 505 -> "HTTP version not supported";
             default -> status >= 500 ? "internal error" : "request refused";
         };
     }

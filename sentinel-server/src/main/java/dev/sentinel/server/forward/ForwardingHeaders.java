@@ -25,7 +25,15 @@ final class ForwardingHeaders {
     /** Request headers Sentinel sets itself; a client's copies are dropped first. */
     private static final List<String> OWNED_REQUEST_HEADERS = List.of(HttpHeader.X_FORWARDED_PROTO.asString(),
             HttpHeader.X_FORWARDED_HOST.asString(), HttpHeader.X_FORWARDED_SERVER.asString(),
-            HttpHeader.X_FORWARDED_PORT.asString(), X_FORWARDED_BY, X_TRACE_ID, X_CORRELATION_ID,
+            HttpHeader.X_FORWARDED_PORT.asString(), X_FORWARDED_BY, X_TRACE_ID, X_CORRELATION_ID);
+
+    /**
+     * A client's protocol-switch request is about its connection to Sentinel, never the upstream's: an
+     * {@code Upgrade: h2c} or {@code websocket} reaching a backend could switch the shared upstream connection
+     * into a tunnel Sentinel no longer parses (h2c smuggling). Named here, not left to the servlet's hop-by-hop
+     * list, which has {@code Upgrade} but not {@code HTTP2-Settings}.
+     */
+    private static final List<String> PROTOCOL_SWITCH_HEADERS = List.of(HttpHeader.UPGRADE.asString(),
             HttpHeader.HTTP2_SETTINGS.asString());
 
     private ForwardingHeaders() {
@@ -48,8 +56,12 @@ final class ForwardingHeaders {
         return names == null ? Set.of() : names;
     }
 
+    /** Drops a client's copies of the headers Sentinel owns, and its protocol-switch headers. */
     static void dropOwned(HttpFields.Mutable headers) {
         for (String name : OWNED_REQUEST_HEADERS) {
+            headers.remove(name);
+        }
+        for (String name : PROTOCOL_SWITCH_HEADERS) {
             headers.remove(name);
         }
     }

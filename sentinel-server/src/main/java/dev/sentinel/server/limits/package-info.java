@@ -1,2 +1,2 @@
-/** Request-size limits enforced before and while a request is forwarded. */
+/** Request limits and framing checks, enforced before and while a request is forwarded. */
 package dev.sentinel.server.limits;

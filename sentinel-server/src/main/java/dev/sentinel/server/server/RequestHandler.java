@@ -6,12 +6,14 @@ import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.error.ErrorResponses;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ResponseStamp;
+import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.observability.TraceIds;
 import dev.sentinel.server.routing.CompiledRoute;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -49,6 +51,15 @@ final class RequestHandler extends Handler.Wrapper {
         request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
         Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
 
+        RequestFraming.Refusal refusal = RequestFraming.check(request);
+        if (refusal != null) {
+            metrics.requestRefused(refusal.reason());
+            if (refusal.allow() != null) {
+                response.getHeaders().put(HttpHeader.ALLOW, refusal.allow());
+            }
+            ErrorResponses.write(response, completion, refusal.status(), traceId, true);
+            return true;
+        }
         if (RequestLimits.tooManyHeaders(request, limits.maxHeaderCount())) {
             metrics.requestRefused("too_many_headers");
             ErrorResponses.write(response, completion, 431, traceId, true);

@@ -1,0 +1,131 @@
+package dev.sentinel.tests;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One HTTP/1 connection on a plain socket: requests go out byte for byte as written, however malformed,
+ * and responses are read without any client-side repair.
+ */
+final class RawHttp1 implements AutoCloseable {
+    /** How long a read may wait: long enough for a slow CI machine, short enough to fail a hang. */
+    private static final int READ_TIMEOUT_MS = 10_000;
+
+    /** A response as it arrived; header names keep their case, lookups ignore it. */
+    record Response(String statusLine, int status, List<String[]> headers, byte[] body) {
+        String header(String name) {
+            return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst()
+                    .orElse(null);
+        }
+
+        String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private final Socket socket;
+    private final InputStream in;
+
+    private RawHttp1(Socket socket) throws IOException {
+        this.socket = socket;
+        this.in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    static RawHttp1 open(int port) throws IOException {
+        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
+        socket.setSoTimeout(READ_TIMEOUT_MS);
+        return new RawHttp1(socket);
+    }
+
+    /** Writes {@code raw} as ISO-8859-1 bytes, so every char below 256 goes out as that exact byte. */
+    RawHttp1 send(String raw) throws IOException {
+        socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        return this;
+    }
+
+    Response read() throws IOException {
+        return read(true);
+    }
+
+    /** Reads one response; {@code mayHaveBody} is false for the answer to a HEAD. */
+    Response read(boolean mayHaveBody) throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new EOFException("connection closed before a status line");
+        }
+        String[] parts = statusLine.split(" ", 3);
+        int status = Integer.parseInt(parts[1]);
+        List<String[]> headers = new ArrayList<>();
+        for (String line = line(); line != null && !line.isEmpty(); line = line()) {
+            int colon = line.indexOf(':');
+            headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
+        }
+        Response head = new Response(statusLine, status, headers, new byte[0]);
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        String te = head.header("Transfer-Encoding");
+        String length = head.header("Content-Length");
+        if (!mayHaveBody || status < 200 || status == 204 || status == 304) {
+            return head;
+        } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+            for (int n; (n = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; line()) {
+                body.write(in.readNBytes(n));
+            }
+            for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
+                // trailers are not needed by any test
+            }
+        } else if (length != null) {
+            body.write(in.readNBytes(Integer.parseInt(length)));
+        } else {
+            body.write(in.readAllBytes());
+        }
+        return new Response(statusLine, status, headers, body.toByteArray());
+    }
+
+    /**
+     * True when Sentinel ended the connection: end of stream, or a reset (a close with unread request bytes
+     * sends RST). False when it stays open and silent until the read timeout.
+     */
+    boolean closedByPeer() throws IOException {
+        try {
+            int b = in.read();
+            if (b >= 0) {
+                throw new AssertionError("unexpected bytes after the response: " + (char) b);
+            }
+            return true;
+        } catch (SocketTimeoutException open) {
+            return false;
+        } catch (SocketException reset) {
+            return true;
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

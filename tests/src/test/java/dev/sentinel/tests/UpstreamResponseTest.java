@@ -1,0 +1,170 @@
+package dev.sentinel.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinel.tests.support.Ports;
+import dev.sentinel.tests.support.Sentinel;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Upstream responses whose framing or syntax cannot be trusted become a 502 for the client, never relayed;
+ * responses delimited by the upstream closing its connection are relayed whole, without a hang. The upstream
+ * is a plain server socket writing exact bytes, chosen by the request path.
+ */
+class UpstreamResponseTest {
+    /** An upstream header that must never reach the client of a refused response. */
+    private static final String LEAK = "X-Upstream-Leak: 1\r\n";
+
+    private static final Map<String, String> ANSWERS = Map.ofEntries(
+            Map.entry("/transfer-encoding-then-content-length", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nhi\r\n0\r\n\r\n"),
+            Map.entry("/content-length-then-transfer-encoding", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"),
+            Map.entry("/transfer-encoding-leading-comma", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Transfer-Encoding: ,chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"),
+            Map.entry("/transfer-encoding-unknown-coding", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Transfer-Encoding: gzip, chunked\r\n\r\n2\r\nhi\r\n0\r\n\r\n"),
+            Map.entry("/transfer-encoding-without-chunked", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Transfer-Encoding: gzip\r\n\r\nhi"),
+            Map.entry("/obs-fold", "HTTP/1.1 200 OK\r\n" + LEAK + "Content-Length: 2\r\nX-A: a\r\n b\r\n\r\nhi"),
+            Map.entry("/space-before-colon", "HTTP/1.1 200 OK\r\n" + LEAK + "Content-Length : 2\r\n\r\nhi"),
+            Map.entry("/name-with-space", "HTTP/1.1 200 OK\r\n" + LEAK + "Content-Length: 2\r\nX A: a\r\n\r\nhi"),
+            Map.entry("/nul-in-value", "HTTP/1.1 200 OK\r\n" + LEAK + "Content-Length: 2\r\nX-A: a\u0000b\r\n\r\nhi"),
+            Map.entry("/two-content-lengths", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Content-Length: 2\r\nContent-Length: 3\r\n\r\nhi"),
+            Map.entry("/content-length-not-a-number", "HTTP/1.1 200 OK\r\n" + LEAK + "Content-Length: 2a\r\n\r\nhi"),
+            Map.entry("/status-not-a-number", "HTTP/1.1 2x0 OK\r\n" + LEAK + "Content-Length: 2\r\n\r\nhi"),
+            Map.entry("/status-of-four-digits", "HTTP/1.1 2000 OK\r\n" + LEAK + "Content-Length: 2\r\n\r\nhi"),
+            Map.entry("/status-missing", "HTTP/1.1 OK\r\n" + LEAK + "Content-Length: 2\r\n\r\nhi"),
+            Map.entry("/unknown-version", "HTTP/9.9 200 OK\r\n" + LEAK + "Content-Length: 2\r\n\r\nhi"),
+            Map.entry("/not-http", "SSH-2.0-OpenSSH_9.6\r\n\r\n"),
+            Map.entry("/chunk-size-not-hex", "HTTP/1.1 200 OK\r\n" + LEAK
+                    + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhi\r\n0\r\n\r\n"),
+            Map.entry("/valid", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            Map.entry("/close-delimited-http10", "HTTP/1.0 200 OK\r\n\r\nuntil the end"),
+            Map.entry("/close-delimited-http11", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"));
+
+    private static ServerSocket upstream;
+    private static Sentinel sentinel;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        upstream = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(UpstreamResponseTest::serve);
+        port = Ports.free();
+        sentinel = Sentinel.start("""
+                system { worker-threads 1 }
+                listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                routes { route "all" { matches { path-prefix "/" }; upstream "raw" } }
+                upstreams { upstream "raw" { target "127.0.0.1:%d" } }
+                """.formatted(port, upstream.getLocalPort()));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (sentinel != null) {
+            sentinel.close();
+        }
+        if (upstream != null) {
+            upstream.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/transfer-encoding-then-content-length", "/content-length-then-transfer-encoding",
+            "/transfer-encoding-leading-comma", "/transfer-encoding-unknown-coding",
+            "/transfer-encoding-without-chunked", "/obs-fold", "/space-before-colon", "/name-with-space",
+            "/nul-in-value", "/two-content-lengths", "/content-length-not-a-number", "/status-not-a-number",
+            "/status-of-four-digits", "/status-missing", "/unknown-version", "/not-http", "/chunk-size-not-hex"})
+    void untrustworthyUpstreamResponseIsA502(String path) throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(502, response.status(), response.statusLine() + " " + response.text());
+            assertTrue(response.text().contains("\"status\":502"), response.text());
+            assertNull(response.header("X-Upstream-Leak"), "nothing of the refused response is relayed");
+            assertEquals("close", response.header("Connection"));
+        }
+    }
+
+    @Test
+    void validUpstreamResponseIsRelayed() throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(200, response.status());
+            assertEquals("hi", response.text());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/close-delimited-http10", "/close-delimited-http11"})
+    void closeDelimitedResponseReachesAnHttp11ClientWholeAndFramed(String path) throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(200, response.status());
+            assertEquals("until the end", response.text());
+            RawHttp1.Response next = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals("hi", next.text(), "the re-framed response leaves the client connection usable");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/close-delimited-http10", "/close-delimited-http11"})
+    void closeDelimitedResponseReachesAnHttp10ClientWholeThenCloses(String path) throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET " + path + " HTTP/1.0\r\n\r\n").read();
+            assertEquals(200, response.status());
+            assertEquals("until the end", response.text());
+            assertTrue(raw.closedByPeer());
+        }
+    }
+
+    /**
+     * Answers each connection with the bytes its request path names, then closes it. Well-formed answers say
+     * {@code Connection: close}, so Sentinel never reuses a connection this server is closing.
+     */
+    private static void serve() {
+        while (!upstream.isClosed()) {
+            try (Socket socket = upstream.accept()) {
+                InputStream in = new BufferedInputStream(socket.getInputStream());
+                String requestLine = line(in);
+                for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
+                    // the rest of the head is not needed
+                }
+                String path = requestLine == null ? "" : requestLine.split(" ")[1];
+                String answer = ANSWERS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
+            } catch (IOException e) {
+                // the socket closes at the end of the class
+            }
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        for (int b = in.read(); b != '\n'; b = in.read()) {
+            if (b < 0) {
+                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
+            }
+            if (b != '\r') {
+                line.write(b);
+            }
+        }
+        return line.toString(StandardCharsets.ISO_8859_1);
+    }
+}
