@@ -276,6 +276,7 @@ listeners {
     listener "bench" {
         address "127.0.0.1:$SENTINEL_PORT"
         protocol "http"
+        keepalive-max-requests 10000000
     }
 }
 routes {

@@ -7,7 +7,7 @@ import java.time.Duration;
  *
  * @param workerThreads        0 = one per core; only bounds Jetty's selector threads, since requests
  *                             run on virtual threads
- * @param maxConnections       open client connections across all listeners
+ * @param maxConnections       open client connections across all listeners; more are closed at accept
  * @param gracefulShutdown     how long in-flight requests may finish on stop
  * @param securityHeaders      add {@code X-Content-Type-Options: nosniff} and
  *                             {@code X-Frame-Options: DENY} to responses that lack them

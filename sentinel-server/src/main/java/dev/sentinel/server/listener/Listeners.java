@@ -60,7 +60,7 @@ public final class Listeners {
                 }
             }
         }
-        ServerConnector connector = new ServerConnector(server, 1, selectors,
+        ServerConnector connector = new GuardedConnector(server, 1, selectors,
                 factories.toArray(ConnectionFactory[]::new));
         connector.setName(listener.id());
         connector.setHost(listener.host());
@@ -91,7 +91,7 @@ public final class Listeners {
 
     private static HTTP2CServerConnectionFactory h2c(HttpConfiguration http, ListenerConfig listener, LimitsConfig limits,
                                                      ProxyMetrics metrics) {
-        HTTP2CServerConnectionFactory h2c = new HTTP2CServerConnectionFactory(http);
+        HTTP2CServerConnectionFactory h2c = HttpCompliancePolicy.h2cWithoutUpgrade(http);
         Http2Hardening.configure(h2c, listener, limits, metrics);
         return h2c;
     }

@@ -52,7 +52,7 @@ public final class ProxyMetrics {
                 .register(registry);
         refusedConnections = Counter.builder()
                 .name("sentinel_connections_refused_total")
-                .help("Connections closed at accept or before their first request, by reason")
+                .help("Connections refused at accept or cut for a limit or abuse, by reason")
                 .labelNames("reason")
                 .register(registry);
         accessLogDropped = Counter.builder()
@@ -85,7 +85,7 @@ public final class ProxyMetrics {
         refusedRequests.labelValues(reason).inc();
     }
 
-    /** A connection refused at accept (limits, IP filter) or cut for abuse; {@code reason} as above. */
+    /** A connection refused at accept (limits, IP filter) or cut by a limit or for abuse; {@code reason} as above. */
     public void connectionRefused(String reason) {
         refusedConnections.labelValues(reason).inc();
     }

@@ -57,10 +57,13 @@ final class ListenerBinder {
         KdlNode tlsNode = b.child("tls");
         var requestTimeout = b.seconds(new String[] {"request-timeout-secs"}, ListenerConfig.DEFAULT_REQUEST_TIMEOUT, 1);
         var keepalive = b.seconds(new String[] {"keepalive-timeout-secs"}, ListenerConfig.DEFAULT_KEEPALIVE_TIMEOUT, 1);
+        int maxRequests = b.integer(new String[] {"keepalive-max-requests"},
+                ListenerConfig.DEFAULT_KEEPALIVE_MAX_REQUESTS, 1, Integer.MAX_VALUE);
         int streams = b.integer(new String[] {"max-concurrent-streams"}, ListenerConfig.DEFAULT_MAX_CONCURRENT_STREAMS,
                 1, 10_000);
         String defaultRoute = b.string("default-route", null);
-        b.notYetSupported("keepalive-max-requests", "namespace");
+        KdlNode ipFilterNode = b.child("ip-filter");
+        b.notYetSupported("namespace");
         b.finish();
 
         Protocol protocol = switch (protocolName) {
@@ -90,11 +93,45 @@ final class ListenerBinder {
         if (protocol == Protocol.HTTP && tlsNode != null) {
             b.diagnostics().error(tlsNode.location(), "listener '" + id + "' has tls but protocol \"http\"; use \"https\" or \"h2\"");
         }
+        ListenerConfig.IpFilter ipFilter = ipFilterNode == null ? ListenerConfig.IpFilter.ALLOW_ALL
+                : ipFilter(new Block(ipFilterNode, "listener \"" + id + "\" ip-filter", b.diagnostics()));
         if (address == null || protocol == null) {
             return null;
         }
-        return new ListenerConfig(id, address.host(), address.port(), protocol, tls, requestTimeout, keepalive, streams,
-                defaultRoute);
+        return new ListenerConfig(id, address.host(), address.port(), protocol, tls, requestTimeout, keepalive,
+                maxRequests, streams, defaultRoute, ipFilter);
+    }
+
+    /** Sentinel extension: {@code ip-filter { allow "10.0.0.0/8" "::1"; deny "10.1.0.0/16" }}. */
+    private static ListenerConfig.IpFilter ipFilter(Block b) {
+        b.expectShape(0);
+        List<ListenerConfig.Cidr> allow = cidrs(b, b.children("allow"));
+        List<ListenerConfig.Cidr> deny = cidrs(b, b.children("deny"));
+        b.finish();
+        return new ListenerConfig.IpFilter(allow, deny);
+    }
+
+    private static List<ListenerConfig.Cidr> cidrs(Block b, List<KdlNode> nodes) {
+        List<ListenerConfig.Cidr> cidrs = new ArrayList<>();
+        for (KdlNode node : nodes) {
+            if (node.arguments().isEmpty() || !node.properties().isEmpty() || !node.children().isEmpty()) {
+                b.diagnostics().error(node.location(), "'" + node.name() + "' takes one or more CIDR strings, e.g. "
+                        + node.name() + " \"10.0.0.0/8\" \"2001:db8::/32\"");
+                continue;
+            }
+            for (KdlValue value : node.arguments()) {
+                if (!(value instanceof KdlValue.Str text)) {
+                    b.diagnostics().error(value.location(), "'" + node.name() + "' takes CIDR strings");
+                    continue;
+                }
+                try {
+                    cidrs.add(ListenerConfig.Cidr.parse(text.value()));
+                } catch (IllegalArgumentException e) {
+                    b.diagnostics().error(value.location(), "bad CIDR in '" + node.name() + "': " + e.getMessage());
+                }
+            }
+        }
+        return cidrs;
     }
 
     private static ListenerConfig.TlsConfig tls(Block b) {

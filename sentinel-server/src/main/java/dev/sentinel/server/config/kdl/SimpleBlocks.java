@@ -32,13 +32,18 @@ final class SimpleBlocks {
                 LimitsConfig.DEFAULT_MAX_HEADER_SIZE_BYTES, 1024, 1024 * 1024);
         KdlNode bodyNode = b.child("max-body-size-bytes", "max-body-size");
         Long body = bodyNode == null ? null : b.bytes(bodyNode);
+        int perClient = b.integer(new String[] {"max-connections-per-client"},
+                LimitsConfig.DEFAULT_MAX_CONNECTIONS_PER_CLIENT, 1, MAX_INT);
+        int minBodyRate = b.integer(new String[] {"min-request-body-rate-bytes-per-sec"},
+                LimitsConfig.DEFAULT_MIN_REQUEST_BODY_RATE_BYTES_PER_SEC, 1, MAX_INT);
         b.notYetSupported("max-header-name-bytes", "max-header-value-bytes", "max-body-buffer-bytes",
                 "max-body-inspection-bytes", "max-decompression-ratio", "max-decompressed-size-bytes",
-                "max-connections-per-client", "max-connections-per-route", "max-total-connections",
+                "max-connections-per-route", "max-total-connections",
                 "max-idle-connections-per-upstream", "max-in-flight-requests", "max-in-flight-requests-per-worker",
                 "max-queued-requests", "max-agent-queue-depth", "max-agent-body-bytes", "max-agent-response-bytes",
                 "max-requests-per-second-global", "max-requests-per-second-per-client");
         b.finish();
-        return new LimitsConfig(headerCount, headerSize, body == null ? LimitsConfig.DEFAULT_MAX_BODY_SIZE_BYTES : body);
+        return new LimitsConfig(headerCount, headerSize, body == null ? LimitsConfig.DEFAULT_MAX_BODY_SIZE_BYTES : body,
+                perClient, minBodyRate);
     }
 }
