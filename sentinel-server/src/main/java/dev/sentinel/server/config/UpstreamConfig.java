@@ -42,6 +42,11 @@ public record UpstreamConfig(
         public static final Duration DEFAULT_READ = Duration.ofSeconds(30);
         public static final Duration DEFAULT_WRITE = Duration.ofSeconds(30);
 
+        /** The one idle timer Jetty keeps per exchange: the smaller of {@code read} and {@code write}. */
+        public Duration idle() {
+            return read.compareTo(write) < 0 ? read : write;
+        }
+
         public static Timeouts defaults() {
             return new Timeouts(DEFAULT_CONNECT, DEFAULT_READ, DEFAULT_WRITE, null);
         }

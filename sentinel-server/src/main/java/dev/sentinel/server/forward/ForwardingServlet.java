@@ -1,6 +1,5 @@
 package dev.sentinel.server.forward;
 
-import dev.sentinel.server.config.UpstreamConfig;
 import dev.sentinel.server.error.ErrorBody;
 import dev.sentinel.server.limits.TransferCoding;
 import dev.sentinel.server.log.RequestFacts;
@@ -69,14 +68,12 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     protected Request newProxyRequest(HttpServletRequest clientRequest, String rewrittenTarget) {
         UpstreamPool pool = forwardRequest(clientRequest).pool();
         Target target = (Target) clientRequest.getAttribute(TARGET_ATTRIBUTE);
-        UpstreamConfig.Timeouts timeouts = pool.config().timeouts();
-        Duration silence = timeouts.read().compareTo(timeouts.write()) < 0 ? timeouts.read() : timeouts.write();
         return pool.client().newRequest(target.host(), target.port())
                 .scheme(pool.scheme())
                 .path(pathAndQuery(clientRequest))
                 .method(clientRequest.getMethod())
                 .version(HttpVersion.HTTP_1_1)
-                .idleTimeout(silence.toMillis(), TimeUnit.MILLISECONDS);
+                .idleTimeout(pool.config().timeouts().idle().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**

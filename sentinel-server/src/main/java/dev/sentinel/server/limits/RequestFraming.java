@@ -29,16 +29,6 @@ public final class RequestFraming {
     private RequestFraming() {
     }
 
-    /**
-     * Why a request is refused. Every refusal closes the connection: the bytes after the head can no longer
-     * be trusted to start the next request.
-     *
-     * @param reason the {@code sentinel_requests_refused_total} label
-     * @param allow the {@code Allow} header of a 405, else {@code null}
-     */
-    public record Refusal(int status, String reason, String allow) {
-    }
-
     /** The refusal for this request, or {@code null} when it may go on to routing. */
     public static Refusal check(Request request) {
         return check(request.getMethod(), request.getConnectionMetaData().getHttpVersion(), request.getHeaders());

@@ -12,14 +12,17 @@ public final class RequestLimits {
     private RequestLimits() {
     }
 
-    /** True when the request carries more header fields than {@code maxCount}. */
-    public static boolean tooManyHeaders(Request request, int maxCount) {
-        return request.getHeaders().size() > maxCount;
+    private static final Refusal TOO_MANY_HEADERS = new Refusal(431, "too_many_headers", null);
+    private static final Refusal BODY_TOO_LARGE = new Refusal(413, "body_too_large", null);
+
+    /** 431 when the request carries more header fields than {@code maxCount}, else {@code null}. */
+    public static Refusal headerCount(Request request, int maxCount) {
+        return request.getHeaders().size() > maxCount ? TOO_MANY_HEADERS : null;
     }
 
-    /** True when a declared Content-Length already exceeds {@code maxBytes}. */
-    public static boolean declaredBodyTooLarge(Request request, long maxBytes) {
-        return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > maxBytes;
+    /** 413 when a declared Content-Length already exceeds {@code maxBytes}, else {@code null}. */
+    public static Refusal declaredBody(Request request, long maxBytes) {
+        return request.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH) > maxBytes ? BODY_TOO_LARGE : null;
     }
 
     /** The request, with reads failing as {@link BodyLimitExceeded} once more than {@code maxBytes} arrived. */

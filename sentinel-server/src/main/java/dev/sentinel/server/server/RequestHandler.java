@@ -6,6 +6,7 @@ import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.error.ErrorResponses;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ResponseStamp;
+import dev.sentinel.server.limits.Refusal;
 import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
 import dev.sentinel.server.log.RequestFacts;
@@ -51,19 +52,12 @@ final class RequestHandler extends Handler.Wrapper {
         request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
         Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
 
-        RequestFraming.Refusal refusal = RequestFraming.check(request);
-        if (refusal != null) {
-            metrics.requestRefused(refusal.reason());
-            if (refusal.allow() != null) {
-                response.getHeaders().put(HttpHeader.ALLOW, refusal.allow());
-            }
-            ErrorResponses.write(response, completion, refusal.status(), traceId, true);
-            return true;
+        Refusal refusal = RequestFraming.check(request);
+        if (refusal == null) {
+            refusal = RequestLimits.headerCount(request, limits.maxHeaderCount());
         }
-        if (RequestLimits.tooManyHeaders(request, limits.maxHeaderCount())) {
-            metrics.requestRefused("too_many_headers");
-            ErrorResponses.write(response, completion, 431, traceId, true);
-            return true;
+        if (refusal != null) {
+            return refuse(refusal, response, completion, traceId);
         }
         if (route == null) {
             ErrorResponses.write(response, completion, 404, traceId, false);
@@ -77,15 +71,23 @@ final class RequestHandler extends Handler.Wrapper {
 
         long maxBody = config.policies().maxBodySizeBytes() == PoliciesConfig.INHERIT ? limits.maxBodySizeBytes()
                 : config.policies().maxBodySizeBytes();
-        if (RequestLimits.declaredBodyTooLarge(request, maxBody)) {
-            metrics.requestRefused("body_too_large");
-            ErrorResponses.write(response, completion, 413, traceId, true);
-            return true;
+        refusal = RequestLimits.declaredBody(request, maxBody);
+        if (refusal != null) {
+            return refuse(refusal, response, completion, traceId);
         }
         request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(route.id(),
                 snapshot.pool(config.upstream()), config.policies(), traceId,
                 snapshot.config().system().securityHeaders()));
         return super.handle(RequestLimits.limitBody(request, maxBody), response, completion);
+    }
+
+    private boolean refuse(Refusal refusal, Response response, Callback completion, String traceId) {
+        metrics.requestRefused(refusal.reason());
+        if (refusal.allow() != null) {
+            response.getHeaders().put(HttpHeader.ALLOW, refusal.allow());
+        }
+        ErrorResponses.write(response, completion, refusal.status(), traceId, true);
+        return true;
     }
 
     private Callback recordOnCompletion(Callback callback, Response response, String routeId, String method,

@@ -30,7 +30,7 @@ class RequestFramingTest {
     @ParameterizedTest
     @EnumSource(value = HttpVersion.class, names = {"HTTP_1_0", "HTTP_1_1", "HTTP_2"})
     void connectIsRefusedWithAllowOnEveryVersion(HttpVersion version) {
-        RequestFraming.Refusal refusal = RequestFraming.check("CONNECT", version, NONE);
+        Refusal refusal = RequestFraming.check("CONNECT", version, NONE);
         assertEquals(405, refusal.status());
         assertEquals("connect_method", refusal.reason());
         assertEquals(RequestFraming.ALLOWED_METHODS, refusal.allow());
@@ -43,7 +43,7 @@ class RequestFramingTest {
 
     @Test
     void transferEncodingOnHttp10IsRefusedEvenWhenWellFormed() {
-        RequestFraming.Refusal refusal = RequestFraming.check("POST", HttpVersion.HTTP_1_0, te("chunked"));
+        Refusal refusal = RequestFraming.check("POST", HttpVersion.HTTP_1_0, te("chunked"));
         assertEquals(400, refusal.status());
         assertEquals("transfer_encoding_http10", refusal.reason());
         assertNull(refusal.allow());
@@ -51,14 +51,14 @@ class RequestFramingTest {
 
     @Test
     void malformedTransferEncodingIs400() {
-        RequestFraming.Refusal refusal = RequestFraming.check("POST", HttpVersion.HTTP_1_1, te(",chunked"));
+        Refusal refusal = RequestFraming.check("POST", HttpVersion.HTTP_1_1, te(",chunked"));
         assertEquals(400, refusal.status());
         assertEquals("transfer_encoding_malformed", refusal.reason());
     }
 
     @Test
     void unknownCodingBeforeChunkedIs501() {
-        RequestFraming.Refusal refusal = RequestFraming.check("POST", HttpVersion.HTTP_1_1, te("gzip", "chunked"));
+        Refusal refusal = RequestFraming.check("POST", HttpVersion.HTTP_1_1, te("gzip", "chunked"));
         assertEquals(501, refusal.status());
         assertEquals("transfer_encoding_unsupported", refusal.reason());
     }
