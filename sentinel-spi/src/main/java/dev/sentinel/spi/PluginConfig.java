@@ -2,6 +2,7 @@ package dev.sentinel.spi;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A typed, read-only view of a plugin's configuration block: the children of
@@ -39,6 +40,17 @@ public interface PluginConfig {
 
     /** Every argument of {@code key} ({@code methods "GET" "HEAD"}), each a string; empty when absent. */
     List<String> strings(String key) throws ConfigException;
+
+    /**
+     * A block of name-value pairs, in order, or an empty map when absent:
+     * <pre>
+     * set {
+     *     "X-Frame-Options" "DENY"
+     *     "Cache-Control" "no-store"
+     * }
+     * </pre>
+     */
+    Map<String, String> pairs(String key) throws ConfigException;
 
     /** A whole number within {@code [min, max]}, or {@code fallback} when absent. */
     int integer(String key, int fallback, int min, int max) throws ConfigException;

@@ -133,6 +133,12 @@ final class Fixtures {
         }
 
         @Override
+        @SuppressWarnings("unchecked")
+        public Map<String, String> pairs(String key) {
+            return (Map<String, String>) values.getOrDefault(key, Map.of());
+        }
+
+        @Override
         public int integer(String key, int fallback, int min, int max) throws ConfigException {
             int value = (Integer) values.getOrDefault(key, fallback);
             if (value < min || value > max) {

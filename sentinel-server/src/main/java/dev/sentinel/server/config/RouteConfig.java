@@ -1,11 +1,14 @@
 package dev.sentinel.server.config;
 
+import java.util.List;
+
 /**
  * One route ({@code routes { route "id" { } }}): what it matches and where matching requests go.
  *
  * @param priority higher wins; ties break by match specificity
  * @param upstream upstream id for {@link ServiceType#WEB}, else {@code null}
  * @param builtin  the handler for {@link ServiceType#BUILTIN}, else {@code null}
+ * @param filters  ids of the filters the route runs, in order
  */
 public record RouteConfig(
         String id,
@@ -14,7 +17,12 @@ public record RouteConfig(
         ServiceType serviceType,
         String upstream,
         Builtin builtin,
+        List<String> filters,
         PoliciesConfig policies) {
+
+    public RouteConfig {
+        filters = List.copyOf(filters);
+    }
 
     public static final int PRIORITY_LOW = 10;
     public static final int PRIORITY_NORMAL = 50;

@@ -1,5 +1,7 @@
 package dev.sentinel.server.config;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +11,7 @@ import java.util.Map;
  * @param source   where it was read from (a path, or {@code "embedded:sentinel.kdl"})
  * @param sha256   hex SHA-256 of the text it was read from: tells which version of a file is running
  * @param upstreams upstream pools by id, in declaration order
+ * @param filters  filter definitions by id, in declaration order
  */
 public record SentinelConfig(
         String source,
@@ -17,13 +20,15 @@ public record SentinelConfig(
         List<ListenerConfig> listeners,
         List<RouteConfig> routes,
         Map<String, UpstreamConfig> upstreams,
+        Map<String, FilterConfig> filters,
         LimitsConfig limits,
         ObservabilityConfig observability) {
 
     public SentinelConfig {
         listeners = List.copyOf(listeners);
         routes = List.copyOf(routes);
-        upstreams = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(upstreams));
+        upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
+        filters = Collections.unmodifiableMap(new LinkedHashMap<>(filters));
     }
 
     /** The route with this id, or {@code null}. */

@@ -1,5 +1,6 @@
 package dev.sentinel.server.error;
 
+import dev.sentinel.server.log.JsonLine;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,9 +15,13 @@ public final class ErrorBody {
     }
 
     public static byte[] json(int status, String traceId) {
-        String json = "{\"error\":\"" + reason(status) + "\",\"status\":" + status + ",\"trace_id\":\""
-                + traceId + "\"}";
-        return json.getBytes(StandardCharsets.UTF_8);
+        return json(status, reason(status), traceId);
+    }
+
+    /** With a reason of the caller's, such as a filter's; escaped, so any text stays one JSON string. */
+    public static byte[] json(int status, String reason, String traceId) {
+        return new JsonLine().field("error", reason).field("status", status).field("trace_id", traceId).end()
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** The client-safe reason for a status Sentinel produces. */

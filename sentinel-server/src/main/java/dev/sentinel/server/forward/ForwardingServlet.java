@@ -117,9 +117,9 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
 
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
-        String traceId = forwardRequest(clientRequest).traceId();
+        ForwardRequest forward = forwardRequest(clientRequest);
         proxyRequest.headers(headers -> ForwardingHeaders.addForwarding(headers, clientRequest.getRemoteAddr(),
-                clientRequest.getScheme(), authority(clientRequest), traceId));
+                clientRequest.getScheme(), forward.clientAuthority(), forward.traceId()));
     }
 
     @Override
@@ -160,7 +160,9 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             }
         }
         ResponseStamp.adoptUpstreamPolicies(serverHeaders, proxyResponse);
-        ForwardingHeaders.apply(forwardRequest(clientRequest).policies().responseHeaders(), proxyResponse);
+        ForwardRequest forward = forwardRequest(clientRequest);
+        ForwardingHeaders.apply(forward.policies().responseHeaders(), proxyResponse);
+        forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
     }
 
     @Override
@@ -207,6 +209,7 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             proxyResponse.setStatus(status);
             proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
             proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
+            forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
             byte[] body = ErrorBody.json(status, forward.traceId());
             proxyResponse.setContentLength(body.length);
             proxyResponse.getOutputStream().write(body);

@@ -1,21 +1,16 @@
 package dev.sentinel.server.forward;
 
+import dev.sentinel.server.filter.HeaderRules;
 import dev.sentinel.spi.Exchange;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 
 /** A plugin's view of a servlet request ({@link Exchange}); confined to the request's thread. */
 final class ServletExchange implements Exchange {
-    /** Headers a plugin may not add: they frame the message or belong to one connection. */
-    private static final Set<String> RESERVED = Set.of("connection", "keep-alive", "proxy-connection",
-            "transfer-encoding", "te", "trailer", "upgrade", "content-length", "content-type", "host");
-
     private final HttpServletRequest request;
     private final String routeId;
     private final String upstreamId;
@@ -93,34 +88,12 @@ final class ServletExchange implements Exchange {
      */
     @Override
     public void addResponseHeader(String name, String value) {
-        if (!isToken(name) || RESERVED.contains(name.toLowerCase(Locale.ROOT))
-                || name.toLowerCase(Locale.ROOT).startsWith("proxy-")) {
-            throw new IllegalArgumentException("a plugin may not add the response header '" + name + "'");
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
-                throw new IllegalArgumentException("response header '" + name + "' holds CR, LF or NUL");
-            }
-        }
+        HeaderRules.checkAddedResponseHeader(name, value);
         ServletContextResponse response = ServletContextRequest.getServletContextRequest(request)
                 .getServletContextResponse();
         if (response.isCommitted()) {
             throw new IllegalStateException("the response is already committed");
         }
         response.getHeaders().add(name, value);
-    }
-
-    private static boolean isToken(String name) {
-        if (name.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c <= 0x20 || c >= 0x7f || "()<>@,;:\\\"/[]?={}".indexOf(c) >= 0) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -1,10 +1,10 @@
 package dev.sentinel.server.log;
 
 /** Builds one JSON object on one line; string values are escaped so a client can never break the line. */
-final class JsonLine {
+public final class JsonLine {
     private final StringBuilder out = new StringBuilder(320).append('{');
 
-    JsonLine field(String name, String value) {
+    public JsonLine field(String name, String value) {
         if (value == null) {
             return this;
         }
@@ -27,17 +27,17 @@ final class JsonLine {
         return this;
     }
 
-    JsonLine field(String name, long value) {
+    public JsonLine field(String name, long value) {
         key(name).append(value);
         return this;
     }
 
-    JsonLine field(String name, double value) {
+    public JsonLine field(String name, double value) {
         key(name).append(value);
         return this;
     }
 
-    String end() {
+    public String end() {
         return out.append('}').toString();
     }
 

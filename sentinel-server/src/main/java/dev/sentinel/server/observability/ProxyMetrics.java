@@ -30,6 +30,7 @@ public final class ProxyMetrics {
     private final Counter refusedConnections;
     private final Counter accessLogDropped;
     private final Counter reloads;
+    private final Counter filterDecisions;
 
     public ProxyMetrics() {
         // Memory, GC, threads, class loading and process figures, under their standard jvm_/process_ names.
@@ -64,6 +65,16 @@ public final class ProxyMetrics {
                 .help("Configuration reload attempts, by result")
                 .labelNames("result")
                 .register(registry);
+        filterDecisions = Counter.builder()
+                .name("sentinel_filter_decisions_total")
+                .help("Requests a filter answered itself instead of letting them go on, by filter and decision")
+                .labelNames("filter", "decision")
+                .register(registry);
+    }
+
+    /** A filter answered a request: {@code deny}, {@code redirect} or {@code respond}. */
+    public void filterDecided(String filterId, String decision) {
+        filterDecisions.labelValues(filterId, decision).inc();
     }
 
     /** A reload attempt: {@code success} or {@code failure} (the running config stayed). */

@@ -1,5 +1,7 @@
 package dev.sentinel.server.plugin;
 
+import dev.sentinel.spi.AgentProvider;
+import dev.sentinel.spi.FilterProvider;
 import dev.sentinel.spi.LoadBalancerProvider;
 import dev.sentinel.spi.PluginProvider;
 import java.nio.file.Path;
@@ -32,7 +34,8 @@ public final class PluginRegistry {
     }
 
     /** Every kind, in listing order. */
-    public static final List<Kind> KINDS = List.of(new Kind("load-balancer", LoadBalancerProvider.class));
+    public static final List<Kind> KINDS = List.of(new Kind("load-balancer", LoadBalancerProvider.class),
+            new Kind("filter", FilterProvider.class), new Kind("agent", AgentProvider.class));
 
     private final Map<Class<?>, Map<String, Installed>> byName;
     private final List<Installed> installed;

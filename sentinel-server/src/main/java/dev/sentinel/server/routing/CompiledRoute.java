@@ -42,6 +42,17 @@ public final class CompiledRoute {
                 && (match.queryParams().isEmpty() || anyQueryParam(request.query()));
     }
 
+    /** The longest of the route's {@code path-prefix} conditions that {@code path} matches, or {@code null}. */
+    public String matchedPathPrefix(String path) {
+        String longest = null;
+        for (String prefix : match.pathPrefixes()) {
+            if (isPrefix(prefix, path) && (longest == null || prefix.length() > longest.length())) {
+                longest = prefix;
+            }
+        }
+        return longest;
+    }
+
     private boolean anyPath(String path) {
         boolean constrained = !match.paths().isEmpty() || !match.pathPrefixes().isEmpty()
                 || !match.pathRegexes().isEmpty();

@@ -4,6 +4,9 @@ import dev.sentinel.server.config.LimitsConfig;
 import dev.sentinel.server.config.PoliciesConfig;
 import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.error.ErrorResponses;
+import dev.sentinel.server.filter.FilterChain;
+import dev.sentinel.server.filter.Replies;
+import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ResponseStamp;
 import dev.sentinel.server.limits.Refusal;
@@ -13,6 +16,7 @@ import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.observability.TraceIds;
 import dev.sentinel.server.routing.CompiledRoute;
+import dev.sentinel.spi.Decision;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Handler;
@@ -21,9 +25,10 @@ import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
- * The life of a request, in order: trace id and response stamp → header limits → route → builtin
- * handler, or body limit and hand-off to the forwarding engine (the wrapped handler) → metrics when the
- * response completes.
+ * The life of a request, in order: trace id and response stamp → header limits → route → body limit →
+ * the route's filters (request phase) → builtin handler, or hand-off to the forwarding engine (the wrapped
+ * handler), with the filters' response phase owed to whichever answers → metrics when the response
+ * completes.
  */
 final class RequestHandler extends Handler.Wrapper {
     private final AtomicReference<RuntimeSnapshot> current;
@@ -47,7 +52,8 @@ final class RequestHandler extends Handler.Wrapper {
 
         LimitsConfig limits = snapshot.config().limits();
         String listenerId = request.getConnectionMetaData().getConnector().getName();
-        CompiledRoute route = snapshot.route(new JettyRoutingRequest(request), listenerId);
+        JettyRoutingRequest routing = new JettyRoutingRequest(request);
+        CompiledRoute route = snapshot.route(routing, listenerId);
         String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
         request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
         Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
@@ -64,21 +70,47 @@ final class RequestHandler extends Handler.Wrapper {
             return true;
         }
         RouteConfig config = route.config();
-        if (config.serviceType() == RouteConfig.ServiceType.BUILTIN) {
-            builtins.handle(config.builtin(), snapshot, response, completion, traceId);
-            return true;
-        }
-
         long maxBody = config.policies().maxBodySizeBytes() == PoliciesConfig.INHERIT ? limits.maxBodySizeBytes()
                 : config.policies().maxBodySizeBytes();
         refusal = RequestLimits.declaredBody(request, maxBody);
         if (refusal != null) {
             return refuse(refusal, response, completion, traceId);
         }
-        request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(route.id(),
+        String clientAuthority = authority(request);
+        Request limited = RequestLimits.limitBody(request, maxBody);
+
+        FilterChain filters = snapshot.filters(route.id());
+        if (filters.isEmpty()) {
+            return dispatch(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE,
+                    clientAuthority);
+        }
+        FilterChain.Run run = filters.onRequest(limited, response, route.id(), config.upstream(),
+                route.matchedPathPrefix(routing.path()));
+        if (!(run.decision() instanceof Decision.Allow)) {
+            Replies.write(run.decision(), run.beforeCommit(response), completion, traceId);
+            return true;
+        }
+        return dispatch(snapshot, config, run.request(), response, completion, traceId, run, clientAuthority);
+    }
+
+    /** Hands the request to its builtin handler, or to the forwarding engine. */
+    private boolean dispatch(RuntimeSnapshot snapshot, RouteConfig config, Request request, Response response,
+                             Callback completion, String traceId, ResponsePhase responsePhase, String clientAuthority)
+            throws Exception {
+        if (config.serviceType() == RouteConfig.ServiceType.BUILTIN) {
+            builtins.handle(config.builtin(), snapshot, responsePhase.beforeCommit(response), completion, traceId);
+            return true;
+        }
+        request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(config.id(),
                 snapshot.pool(config.upstream()), config.policies(), traceId,
-                snapshot.config().system().securityHeaders()));
-        return super.handle(RequestLimits.limitBody(request, maxBody), response, completion);
+                snapshot.config().system().securityHeaders(), responsePhase, clientAuthority));
+        return super.handle(request, response, completion);
+    }
+
+    /** The authority the client asked for, as it asked: {@code X-Forwarded-Host} keeps it whatever filters do. */
+    private static String authority(Request request) {
+        String host = request.getHeaders().get(HttpHeader.HOST);
+        return host != null ? host : Request.getServerName(request) + ":" + Request.getServerPort(request);
     }
 
     private boolean refuse(Refusal refusal, Response response, Callback completion, String traceId) {

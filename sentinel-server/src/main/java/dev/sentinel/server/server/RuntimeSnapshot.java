@@ -1,8 +1,11 @@
 package dev.sentinel.server.server;
 
 import dev.sentinel.server.config.ListenerConfig;
+import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.config.SentinelConfig;
 import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.filter.FilterChain;
+import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.routing.CompiledRoute;
 import dev.sentinel.server.routing.RouteTable;
 import dev.sentinel.server.routing.RoutingRequest;
@@ -15,7 +18,7 @@ import org.eclipse.jetty.util.component.ContainerLifeCycle;
 
 /**
  * Everything a request needs from the configuration, compiled and immutable: the route table, each
- * listener's default route, and the upstream pools with their started clients. A request reads the
+ * listener's default route, each route's filter chain, and the upstream pools with their started clients. A request reads the
  * current snapshot once and keeps it to the end, so a reload never changes a request mid-flight.
  */
 final class RuntimeSnapshot extends ContainerLifeCycle {
@@ -23,8 +26,9 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
     private final RouteTable routes;
     private final Map<String, CompiledRoute> defaultRoutes = new HashMap<>();
     private final Map<String, UpstreamPool> pools = new LinkedHashMap<>();
+    private final Map<String, FilterChain> chains = new HashMap<>();
 
-    RuntimeSnapshot(SentinelConfig config, UpstreamClients clients) {
+    RuntimeSnapshot(SentinelConfig config, UpstreamClients clients, ProxyMetrics metrics) {
         this.config = config;
         this.routes = RouteTable.compile(config.routes());
         for (ListenerConfig listener : config.listeners()) {
@@ -37,6 +41,15 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
             pools.put(upstream.id(), pool);
             addBean(pool.client());
         }
+        // One instance per filter definition, shared by the routes that name it (and so its state, such as
+        // a rate limit's buckets).
+        Map<String, FilterChain.Named> filters = new HashMap<>();
+        config.filters().forEach((id, filter) -> filters.put(id, new FilterChain.Named(id, filter.factory().get())));
+        for (RouteConfig route : config.routes()) {
+            if (!route.filters().isEmpty()) {
+                chains.put(route.id(), new FilterChain(route.filters().stream().map(filters::get).toList(), metrics));
+            }
+        }
     }
 
     SentinelConfig config() {
@@ -47,6 +60,11 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
     CompiledRoute route(RoutingRequest request, String listenerId) {
         CompiledRoute route = routes.match(request);
         return route != null ? route : defaultRoutes.get(listenerId);
+    }
+
+    /** The filters of a route, in order; empty when it has none. */
+    FilterChain filters(String routeId) {
+        return chains.getOrDefault(routeId, FilterChain.EMPTY);
     }
 
     UpstreamPool pool(String upstreamId) {

@@ -103,7 +103,7 @@ public final class SentinelServer extends ContainerLifeCycle {
         }, metrics));
         server.setStopTimeout(initialConfig.system().gracefulShutdown().toMillis());
 
-        RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients);
+        RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients, metrics);
         snapshot.start();
         current.set(snapshot);
         addBean(server);
@@ -163,7 +163,7 @@ public final class SentinelServer extends ContainerLifeCycle {
         try {
             SentinelConfig next = configFile == null ? ConfigLoader.loadEmbeddedDefault()
                     : ConfigLoader.load(configFile, plugins);
-            RuntimeSnapshot snapshot = new RuntimeSnapshot(next, clients);
+            RuntimeSnapshot snapshot = new RuntimeSnapshot(next, clients, metrics);
             snapshot.start();
             RuntimeSnapshot previous = current.getAndSet(snapshot);
             warnAboutRestartOnlyChanges(previous.config(), next);

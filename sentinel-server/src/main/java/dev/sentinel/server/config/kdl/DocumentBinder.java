@@ -1,5 +1,6 @@
 package dev.sentinel.server.config.kdl;
 
+import dev.sentinel.server.config.FilterConfig;
 import dev.sentinel.server.config.LimitsConfig;
 import dev.sentinel.server.config.ListenerConfig;
 import dev.sentinel.server.config.ObservabilityConfig;
@@ -47,7 +48,8 @@ final class DocumentBinder {
         KdlNode upstreamsNode = root.child("upstreams");
         KdlNode limitsNode = root.child("limits");
         KdlNode observabilityNode = root.child("observability");
-        root.notYetSupported("filters", "agents", "waf", "namespace", "rate-limits", "cache", "include");
+        KdlNode filtersNode = root.child("filters");
+        root.notYetSupported("agents", "waf", "namespace", "rate-limits", "cache", "include");
         root.finish();
 
         if (systemNode == null) {
@@ -64,15 +66,39 @@ final class DocumentBinder {
                 : RouteBinder.bind(new Block(routesNode, "routes", diag));
         UpstreamBinder.Bound upstreams = upstreamsNode == null ? UpstreamBinder.Bound.EMPTY
                 : UpstreamBinder.bind(new Block(upstreamsNode, "upstreams", diag), plugins);
+        Map<String, FilterConfig> filters = filtersNode == null ? Map.of()
+                : FilterBinder.bind(new Block(filtersNode, "filters", diag), plugins);
         LimitsConfig limits = limitsNode == null ? LimitsConfig.defaults()
                 : SimpleBlocks.limits(new Block(limitsNode, "limits", diag));
         ObservabilityConfig observability = observabilityNode == null ? ObservabilityConfig.defaults()
                 : ObservabilityBinder.bind(new Block(observabilityNode, "observability", diag));
 
         checkReferences(listeners, listenersNode, routes, upstreams);
+        checkFilterReferences(routes, filters, filtersNode);
         diag.throwIfAny();
         return new SentinelConfig(fileName, sha256, system, listeners.listeners(), routes.routes(), upstreams.upstreams(),
-                limits, observability);
+                filters, limits, observability);
+    }
+
+    /** Every filter a route names is defined; one that is not is reported once per mention. */
+    private void checkFilterReferences(RouteBinder.Bound routes, Map<String, FilterConfig> filters, KdlNode filtersNode) {
+        for (RouteConfig route : routes.routes()) {
+            for (int i = 0; i < route.filters().size(); i++) {
+                String id = route.filters().get(i);
+                if (!filters.containsKey(id) && !definedButRefused(filtersNode, id)) {
+                    diag.error(routes.filterLocation(route.id(), i), "route '" + route.id() + "' names filter '" + id
+                            + "', which is not defined; defined: " + (filters.isEmpty() ? "none (add a 'filters' block)"
+                            : String.join(", ", filters.keySet())));
+                }
+            }
+        }
+    }
+
+    /** A filter whose definition was refused is reported there already, not again at each route. */
+    private static boolean definedButRefused(KdlNode filtersNode, String id) {
+        return filtersNode != null && filtersNode.children().stream().anyMatch(c -> c.name().equals("filter")
+                && !c.arguments().isEmpty() && c.arguments().getFirst() instanceof KdlValue.Str s
+                && s.value().equals(id));
     }
 
     private void checkReferences(ListenerBinder.Bound listeners, KdlNode listenersNode, RouteBinder.Bound routes,

@@ -7,6 +7,7 @@ import dev.sentinel.spi.PluginProvider;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -16,10 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The {@link PluginConfig} of one plugin node ({@code load-balancing "sticky" { … }}): its children read as
- * {@code key value} settings, each error thrown as an SPI {@link ConfigException} at the value's
- * file:line:col. Remembers which keys the plugin asked for, so that {@link #unknownKeys()} can refuse the
- * rest.
+ * The {@link PluginConfig} of one plugin node ({@code load-balancing "sticky" { … }}, or
+ * {@code filter "x" { type "cors" … }}): its children read as {@code key value} settings, each error thrown
+ * as an SPI {@link ConfigException} at the value's file:line:col. Remembers which keys the plugin asked
+ * for, so that {@link #unknownKeys()} can refuse the rest.
  */
 final class KdlPluginConfig implements PluginConfig {
     /** Plugins that delegate to plugins ({@link #plugin}) may nest this deep, no deeper. */
@@ -27,21 +28,35 @@ final class KdlPluginConfig implements PluginConfig {
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h|d)");
 
     private final KdlNode node;
+    private final String type;
     private final String label;
     private final PluginRegistry plugins;
     private final int depth;
     private final Set<String> accepted = new LinkedHashSet<>();
+    private final Set<String> bindingKeys = new LinkedHashSet<>();
 
     /**
      * @param node  the plugin's node: its first argument is the type, its children the settings
      * @param label how messages name it: {@code load-balancing "sticky" in upstream "be"}
      */
     KdlPluginConfig(KdlNode node, String label, PluginRegistry plugins) {
-        this(node, label, plugins, 0);
+        this(node, node.arguments().getFirst() instanceof KdlValue.Str s ? s.value() : "", label, plugins, 0);
     }
 
-    private KdlPluginConfig(KdlNode node, String label, PluginRegistry plugins, int depth) {
+    /**
+     * A plugin whose type is one of its own children ({@code filter "x" { type "cors" … }}): that child,
+     * and the other {@code bindingKeys} the server reads itself, are not the plugin's settings.
+     */
+    static KdlPluginConfig typedBlock(KdlNode node, String type, String label, PluginRegistry plugins,
+                                      String... bindingKeys) {
+        KdlPluginConfig config = new KdlPluginConfig(node, type, label, plugins, 0);
+        config.bindingKeys.addAll(List.of(bindingKeys));
+        return config;
+    }
+
+    private KdlPluginConfig(KdlNode node, String type, String label, PluginRegistry plugins, int depth) {
         this.node = node;
+        this.type = type;
         this.label = label;
         this.plugins = plugins;
         this.depth = depth;
@@ -49,7 +64,7 @@ final class KdlPluginConfig implements PluginConfig {
 
     @Override
     public String type() {
-        return node.arguments().getFirst() instanceof KdlValue.Str s ? s.value() : "";
+        return type;
     }
 
     @Override
@@ -88,6 +103,29 @@ final class KdlPluginConfig implements PluginConfig {
             values.add(s.value());
         }
         return List.copyOf(values);
+    }
+
+    @Override
+    public Map<String, String> pairs(String key) throws ConfigException {
+        KdlNode child = child(key);
+        if (child == null) {
+            return Map.of();
+        }
+        if (!child.arguments().isEmpty() || !child.properties().isEmpty()) {
+            throw at(child.location(), key, "'" + key + "' takes a block of name-value pairs: " + key
+                    + " { \"X-Name\" \"value\" }");
+        }
+        Map<String, String> pairs = new LinkedHashMap<>();
+        for (KdlNode pair : child.children()) {
+            if (pair.arguments().size() != 1 || !(pair.arguments().getFirst() instanceof KdlValue.Str value)
+                    || !pair.properties().isEmpty() || !pair.children().isEmpty()) {
+                throw at(pair.location(), key, "'" + pair.name() + "' in '" + key + "' takes exactly one string");
+            }
+            if (pairs.putIfAbsent(pair.name(), value.value()) != null) {
+                throw at(pair.location(), key, "'" + pair.name() + "' given more than once in '" + key + "'");
+            }
+        }
+        return java.util.Collections.unmodifiableMap(pairs);
     }
 
     @Override
@@ -162,7 +200,7 @@ final class KdlPluginConfig implements PluginConfig {
         String name = string(key, fallbackType);
         P provider = plugins.find(providerType, name);
         if (provider == null) {
-            throw invalid(key, "'" + key + "' names no installed " + kindName(providerType) + " \"" + name
+            throw invalid(key, "'" + key + "' names no installed " + PluginBinder.kindName(providerType) + " \"" + name
                     + "\"; available: " + String.join(", ", plugins.types(providerType)));
         }
         if (depth >= MAX_NESTING) {
@@ -171,8 +209,8 @@ final class KdlPluginConfig implements PluginConfig {
         KdlNode at = node.children().stream().filter(c -> c.name().equals(key)).findFirst().orElse(node);
         KdlNode empty = new KdlNode(node.name(), null, List.of(new KdlValue.Str(name, null, at.location())), Map.of(),
                 List.of(), at.location());
-        return provider.create(new KdlPluginConfig(empty, label + " (its " + key + " \"" + name + "\")", plugins,
-                depth + 1));
+        return provider.create(new KdlPluginConfig(empty, name, label + " (its " + key + " \"" + name + "\")",
+                plugins, depth + 1));
     }
 
     @Override
@@ -193,7 +231,7 @@ final class KdlPluginConfig implements PluginConfig {
     List<ConfigException> unknownKeys() {
         List<ConfigException> errors = new ArrayList<>();
         for (KdlNode child : node.children()) {
-            if (!accepted.contains(child.name())) {
+            if (!accepted.contains(child.name()) && !bindingKeys.contains(child.name())) {
                 String accepts = accepted.isEmpty() ? label + " takes no settings"
                         : "accepted keys: " + String.join(", ", accepted);
                 errors.add(at(child.location(), child.name(), "unknown key '" + child.name() + "' in " + label + "; "
@@ -242,10 +280,5 @@ final class KdlPluginConfig implements PluginConfig {
 
     private static ConfigException at(KdlLocation where, String key, String reason) {
         return new ConfigException(where.file(), where.line(), where.column(), key, reason);
-    }
-
-    private static String kindName(Class<?> providerType) {
-        return PluginRegistry.KINDS.stream().filter(k -> k.type() == providerType).map(PluginRegistry.Kind::name)
-                .findFirst().orElse(providerType.getSimpleName());
     }
 }

@@ -14,12 +14,18 @@ import java.util.Map;
 /** {@code routes { route "id" { ... } }}. */
 final class RouteBinder {
 
-    /** The routes, and where each names its upstream (for reference errors). */
-    record Bound(List<RouteConfig> routes, Map<String, KdlLocation> upstreamLocations) {
-        static final Bound EMPTY = new Bound(List.of(), Map.of());
+    /** The routes, and where each names its upstream and its filters (for reference errors). */
+    record Bound(List<RouteConfig> routes, Map<String, KdlLocation> upstreamLocations,
+                 Map<String, KdlNode> filterNodes) {
+        static final Bound EMPTY = new Bound(List.of(), Map.of(), Map.of());
 
         KdlLocation upstreamLocation(String routeId) {
             return upstreamLocations.get(routeId);
+        }
+
+        /** Where the route names its filter number {@code index}. */
+        KdlLocation filterLocation(String routeId, int index) {
+            return filterNodes.get(routeId).arguments().get(index).location();
         }
     }
 
@@ -30,6 +36,7 @@ final class RouteBinder {
         routes.expectShape(0);
         List<RouteConfig> bound = new ArrayList<>();
         Map<String, KdlLocation> upstreamLocations = new HashMap<>();
+        Map<String, KdlNode> filterNodes = new HashMap<>();
         for (KdlNode node : routes.children("route")) {
             String id = Ids.of(routes, node, "route");
             if (id == null) {
@@ -39,16 +46,17 @@ final class RouteBinder {
                 routes.diagnostics().error(node.location(), "route id '" + id + "' is used twice");
             }
             Block b = new Block(node, "route \"" + id + "\"", routes.diagnostics());
-            RouteConfig route = route(b, id, upstreamLocations);
+            RouteConfig route = route(b, id, upstreamLocations, filterNodes);
             if (route != null) {
                 bound.add(route);
             }
         }
         routes.finish();
-        return new Bound(bound, upstreamLocations);
+        return new Bound(bound, upstreamLocations, filterNodes);
     }
 
-    private static RouteConfig route(Block b, String id, Map<String, KdlLocation> upstreamLocations) {
+    private static RouteConfig route(Block b, String id, Map<String, KdlLocation> upstreamLocations,
+                                     Map<String, KdlNode> filterNodes) {
         b.expectShape(1);
         int priority = priority(b);
         KdlNode matchesNode = b.child("matches");
@@ -56,7 +64,8 @@ final class RouteBinder {
         String serviceTypeName = b.string("service-type", null);
         String builtinName = b.string("builtin-handler", null);
         KdlNode policiesNode = b.child("policies");
-        b.notYetSupported("filters", "static-files", "api-schema", "inference", "cache", "shadow", "waf-enabled",
+        KdlNode filtersNode = b.child("filters");
+        b.notYetSupported("static-files", "api-schema", "inference", "cache", "shadow", "waf-enabled",
                 "websocket", "websocket-inspection", "fallback", "retry-policy", "circuit-breaker");
         b.finish();
 
@@ -69,6 +78,10 @@ final class RouteBinder {
             upstreamLocations.put(id, upstreamNode.location());
         }
         Builtin builtin = builtinName == null ? null : builtin(b, builtinName);
+        List<String> filters = filtersNode == null ? List.of() : filters(b, filtersNode);
+        if (!filters.isEmpty()) {
+            filterNodes.put(id, filtersNode);
+        }
 
         ServiceType serviceType = serviceType(b, serviceTypeName, builtinName != null);
         if (serviceType == ServiceType.WEB && upstream == null && builtinName == null) {
@@ -81,7 +94,28 @@ final class RouteBinder {
             b.diagnostics().error(upstreamNode.location(), "route '" + id + "' is builtin; it cannot also name an upstream");
         }
         return new RouteConfig(id, priority, matches, serviceType, serviceType == ServiceType.WEB ? upstream : null,
-                builtin, policies);
+                builtin, filters, policies);
+    }
+
+    /** {@code filters "cors" "limit"}: ids, each at most once. */
+    private static List<String> filters(Block b, KdlNode node) {
+        List<String> ids = new ArrayList<>();
+        if (node.arguments().isEmpty() || !node.properties().isEmpty() || !node.children().isEmpty()) {
+            b.diagnostics().error(node.location(), "'filters' takes one or more filter names: filters \"cors\" \"limit\"");
+            return List.of();
+        }
+        for (KdlValue value : node.arguments()) {
+            if (!(value instanceof KdlValue.Str s)) {
+                b.diagnostics().error(value.location(), "'filters' takes filter names (strings)");
+                return List.of();
+            }
+            if (ids.contains(s.value())) {
+                b.diagnostics().error(value.location(), "filter '" + s.value() + "' is listed twice in " + b.label());
+                return List.of();
+            }
+            ids.add(s.value());
+        }
+        return ids;
     }
 
     private static int priority(Block b) {

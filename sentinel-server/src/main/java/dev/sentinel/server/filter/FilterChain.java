@@ -1,0 +1,180 @@
+package dev.sentinel.server.filter;
+
+import dev.sentinel.server.limits.BodyLimitExceeded;
+import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.spi.Decision;
+import dev.sentinel.spi.Filter;
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The filters one route runs, in order. Immutable; built with each configuration, shared by every request
+ * of the route.
+ *
+ * <pre>
+ * FilterChain.Run run = chain.onRequest(request, response, route, upstream, prefix);
+ * if (run.decision() != Decision.allow()) { … answer it with run.reply(…) … }
+ * // forward run.request(); apply run to the upstream's response head
+ * </pre>
+ */
+public final class FilterChain {
+    private static final Logger LOG = LoggerFactory.getLogger(FilterChain.class);
+    /**
+     * One filter under the name the configuration gave it. A filter that keeps failing is logged once per
+     * configuration, not once per request.
+     */
+    public static final class Named {
+        private final String id;
+        private final Filter filter;
+        private final AtomicBoolean warned = new AtomicBoolean();
+
+        public Named(String id, Filter filter) {
+            this.id = id;
+            this.filter = filter;
+        }
+
+        String id() {
+            return id;
+        }
+
+        Filter filter() {
+            return filter;
+        }
+    }
+
+    public static final FilterChain EMPTY = new FilterChain(List.of(), null);
+
+    private final List<Named> filters;
+    private final ProxyMetrics metrics;
+
+    public FilterChain(List<Named> filters, ProxyMetrics metrics) {
+        this.filters = List.copyOf(filters);
+        this.metrics = metrics;
+    }
+
+    public boolean isEmpty() {
+        return filters.isEmpty();
+    }
+
+    /**
+     * Runs the request phase until a filter decides something other than allow.
+     *
+     * @param matchedPathPrefix the route's longest {@code path-prefix} that matched, or {@code null}
+     */
+    public Run onRequest(Request request, Response response, String routeId, String upstreamId,
+                         String matchedPathPrefix) {
+        FilterExchange exchange = new FilterExchange(request, response, routeId, upstreamId, matchedPathPrefix);
+        for (int i = 0; i < filters.size(); i++) {
+            Named named = filters.get(i);
+            Decision decision = decide(named, exchange);
+            if (!(decision instanceof Decision.Allow)) {
+                metrics.filterDecided(named.id(), kind(decision));
+                return new Run(this, exchange, i, decision);
+            }
+        }
+        return new Run(this, exchange, filters.size(), Decision.allow());
+    }
+
+    private static Decision decide(Named named, FilterExchange exchange) {
+        try {
+            Decision decision = named.filter().onRequest(exchange);
+            if (decision == null) {
+                warnOnce(named, "returned no decision", null);
+                return Decision.deny(500, "internal error");
+            }
+            Replies.validate(decision);
+            return decision;
+        } catch (BodyLimitExceeded e) {
+            return Decision.deny(413, "request body too large");
+        } catch (IOException e) {
+            // The client's body could not be read: it went away or sent a broken body.
+            return Decision.deny(400, "bad request");
+        } catch (Exception | LinkageError e) {
+            warnOnce(named, "failed in its request phase", e);
+            return Decision.deny(500, "internal error");
+        }
+    }
+
+    private static String kind(Decision decision) {
+        return switch (decision) {
+            case Decision.Deny deny -> "deny";
+            case Decision.Redirect redirect -> "redirect";
+            case Decision.Respond respond -> "respond";
+            case Decision.Allow allow -> "allow";
+        };
+    }
+
+    private static void warnOnce(Named named, String what, Throwable e) {
+        if (named.warned.compareAndSet(false, true)) {
+            LOG.warn("filter '{}' {} (further failures of this filter are logged at debug)", named.id(), what, e);
+        } else {
+            LOG.debug("filter '{}' {}", named.id(), what, e);
+        }
+    }
+
+    /** One request's pass through the chain: how far it got, and what was decided. */
+    public static final class Run implements ResponsePhase {
+        private final FilterChain chain;
+        private final FilterExchange exchange;
+        private final int ran;
+        private final Decision decision;
+
+        private Run(FilterChain chain, FilterExchange exchange, int ran, Decision decision) {
+            this.chain = chain;
+            this.exchange = exchange;
+            this.ran = ran;
+            this.decision = decision;
+        }
+
+        /** {@link Decision#allow()} when every filter allowed the request. */
+        public Decision decision() {
+            return decision;
+        }
+
+        /** The request as the filters left it, to go on with. */
+        public Request request() {
+            return exchange;
+        }
+
+        /** Runs the response phase of each filter whose request phase ran, last first. */
+        @Override
+        public void apply(Response response) {
+            if (ran == 0) {
+                return;
+            }
+            CoreFilterResponse view = new CoreFilterResponse(response);
+            for (int i = ran - 1; i >= 0; i--) {
+                Named named = chain.filters.get(i);
+                try {
+                    named.filter().onResponse(exchange, view);
+                } catch (RuntimeException | LinkageError e) {
+                    warnOnce(named, "failed in its response phase", e);
+                }
+            }
+        }
+
+        @Override
+        public Response beforeCommit(Response response) {
+            if (ran == 0) {
+                return response;
+            }
+            return new Response.Wrapper(exchange, response) {
+                private boolean applied;
+
+                @Override
+                public void write(boolean last, java.nio.ByteBuffer content, org.eclipse.jetty.util.Callback callback) {
+                    if (!applied) {
+                        applied = true;
+                        apply(getWrapped());
+                    }
+                    super.write(last, content, callback);
+                }
+            };
+        }
+    }
+}
