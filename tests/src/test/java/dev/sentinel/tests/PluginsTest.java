@@ -60,7 +60,44 @@ class PluginsTest {
         }
         assertTrue(Pattern.compile("(?m)^load-balancer +example_failover +plugins/" + Pattern.quote(exampleJar) + " +example plugin")
                 .matcher(result.output()).find(), result.output());
+        assertTrue(Pattern.compile("(?m)^filter +example_maintenance +plugins/" + Pattern.quote(exampleJar) + " +example plugin")
+                .matcher(result.output()).find(), result.output());
         assertTrue(result.output().contains("sentinel: plugins/broken.jar: not a readable jar ("), result.output());
+    }
+
+    @Test
+    void theExampleFilterAnswersItselfOrLetsTheBypassThroughMarked() throws Exception {
+        int port = Ports.free();
+        try (Backend backend = Backend.echo()) {
+            Path config = Files.writeString(tmp.resolve("sentinel.kdl"), """
+                    system { worker-threads 1 }
+                    listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                    filters {
+                      filter "maintenance" { type "example-maintenance"; bypass-header "X-Staff"; retry-after "10m" }
+                    }
+                    routes { route "all" { matches { path-prefix "/" }; upstream "app"; filters "maintenance" } }
+                    upstreams { upstream "app" { target "%s" } }
+                    """.formatted(port, backend.address()));
+            try (Sentinel sentinel = Sentinel.start(home, config, "run", "-c", config.toString())) {
+                HttpResponse<String> closed = get(port);
+                assertEquals(503, closed.statusCode(), closed.body());
+                assertEquals("600", closed.headers().firstValue("Retry-After").orElseThrow());
+                assertTrue(closed.body().startsWith("{\"error\":\"down for maintenance\",\"status\":503,\"trace_id\":\""),
+                        closed.body());
+                assertTrue(closed.headers().firstValue("X-Maintenance").isEmpty(), "the deciding filter's own reply "
+                        + "does not go through its response phase");
+
+                HttpResponse<String> bypassed = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/x"))
+                        .header("X-Staff", "secret").timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, bypassed.statusCode(), bypassed.body());
+                assertEquals("bypassed", bypassed.headers().firstValue("X-Maintenance").orElseThrow());
+                assertEquals(1, backend.receivedCount(), "the refused request never reached the upstream");
+                Backend.Received received = backend.take();
+                assertEquals(null, received.header("X-Staff"), "the bypass secret never reaches the upstream");
+                assertEquals("1", received.header("X-Example-Bypassed"));
+            }
+        }
     }
 
     @Test

@@ -30,7 +30,7 @@ final class PluginBinder {
         PluginProvider<T> provider = plugins.find(kind, type.value());
         if (provider == null) {
             String why = planned.contains(PluginNames.normalise(type.value())) ? " is not supported yet by Sentinel"
-                    : " is unknown; available: " + String.join(", ", plugins.types(kind));
+                    : " is unknown; available: " + available(plugins.types(kind));
             diag.error(type.location(), named + why);
             return null;
         }
@@ -59,6 +59,10 @@ final class PluginBinder {
                 throw new IllegalStateException(label + " was valid when checked and is not now: " + e.getMessage(), e);
             }
         };
+    }
+
+    private static String available(List<String> types) {
+        return types.isEmpty() ? "none installed" : String.join(", ", types);
     }
 
     static String kindName(Class<?> kind) {
