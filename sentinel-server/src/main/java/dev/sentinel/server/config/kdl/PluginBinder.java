@@ -30,7 +30,8 @@ final class PluginBinder {
         PluginProvider<T> provider = plugins.find(kind, type.value());
         if (provider == null) {
             String why = planned.contains(PluginNames.normalise(type.value())) ? " is not supported yet by Sentinel"
-                    : " is unknown; available: " + String.join(", ", plugins.types(kind));
+                    : " is unknown; available: " + (plugins.types(kind).isEmpty() ? "none installed"
+                    : String.join(", ", plugins.types(kind)));
             diag.error(type.location(), named + why);
             return null;
         }
