@@ -218,8 +218,8 @@ class AgentsTest {
         assertEquals(1, result.exitCode(), result.output());
         assertTrue(result.output().contains(config + ":4:20: agent \"a\" has type \"no_such_agent\", which is unknown; "
                 + "available: example_api_keys, test_agent"), result.output());
-        assertTrue(result.output().contains(config + ":5:30: agent \"b\" uses 'grpc', an external agent transport, which "
-                + "is not supported yet by Sentinel"), result.output());
+        assertTrue(result.output().contains(config + ":5:30: 'grpc' in agent \"b\" (an external agent transport; Sentinel's "
+                + "agents run in-process) is not supported yet by Sentinel"), result.output());
     }
 
     private static HttpResponse<String> send(String method, String path, Map<String, String> headers, String body)

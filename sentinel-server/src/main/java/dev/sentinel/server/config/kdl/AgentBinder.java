@@ -74,8 +74,8 @@ final class AgentBinder {
         String label = "agent \"" + id + "\"";
         for (KdlNode child : node.children()) {
             if (TRANSPORTS.contains(child.name())) {
-                diag.error(child.location(), label + " uses '" + child.name() + "', an external agent transport, which"
-                        + " is not supported yet by Sentinel");
+                diag.error(child.location(), "'" + child.name() + "' in " + label + " (an external agent transport; "
+                        + "Sentinel's agents run in-process) is not supported yet by Sentinel");
                 return null;
             }
         }

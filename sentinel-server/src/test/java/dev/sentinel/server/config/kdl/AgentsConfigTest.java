@@ -109,8 +109,8 @@ class AgentsConfigTest {
 
     @Test
     void externalTransportsAreNotSupportedYetAndTheFilterOnSuchAnAgentIsNotReportedAgain() {
-        assertEquals(List.of("t.kdl:8:9: agent \"auth\" uses 'grpc', an external agent transport, which is not "
-                + "supported yet by Sentinel"), errors("""
+        assertEquals(List.of("t.kdl:8:9: 'grpc' in agent \"auth\" (an external agent transport; Sentinel's "
+                + "agents run in-process) is not supported yet by Sentinel"), errors("""
                 agents {
                     agent "auth" {
                         type "auth"
