@@ -2,6 +2,7 @@ package dev.sentinel.server.agent;
 
 import dev.sentinel.server.config.AgentConfig;
 import dev.sentinel.server.filter.FilterResponses;
+import dev.sentinel.server.filter.Replies;
 import dev.sentinel.spi.Decision;
 import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.Filter;
@@ -131,14 +132,20 @@ public final class AgentFilter implements Filter {
         switch (outcome) {
             case GuardedAgent.Decided(Decision.Allow allow, List<CallEdits.Edit> edits) ->
                     CallEdits.applyTo(response, edits);
-            case GuardedAgent.Decided(Decision decision, List<CallEdits.Edit> edits) ->
-                    ResponseReplacement.record(request, decision);
-            case GuardedAgent.Failed failed -> {
-                Decision decision = onFailure();
-                if (!(decision instanceof Decision.Allow)) {
-                    ResponseReplacement.record(request, decision);
-                }
-            }
+            case GuardedAgent.Decided(Decision decision, List<CallEdits.Edit> edits) -> replace(request, decision);
+            case GuardedAgent.Failed failed -> replace(request, onFailure());
+        }
+    }
+
+    /** Records the reply that replaces the response; one that breaks the header rules is a failure. */
+    private void replace(Request request, Decision decision) {
+        try {
+            Replies.validate(decision);
+        } catch (IllegalArgumentException e) {
+            decision = onFailure();
+        }
+        if (!(decision instanceof Decision.Allow)) {
+            ResponseReplacement.record(request, decision);
         }
     }
 

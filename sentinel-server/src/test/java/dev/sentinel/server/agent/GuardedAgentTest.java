@@ -102,11 +102,11 @@ class GuardedAgentTest {
             return Decision.allow();
         }));
         assertEquals(new GuardedAgent.Failed("overloaded"), agent.call(HEADERS, LONG, (a, edits) -> Decision.allow()));
+        assertTrue(scrape().contains("result=\"overloaded\"} 1"), scrape());
         release.countDown();
         assertTrue(ended.await(5, TimeUnit.SECONDS));
         awaitPermit(agent);
         assertInstanceOf(GuardedAgent.Decided.class, agent.call(HEADERS, LONG, (a, edits) -> Decision.allow()));
-        assertTrue(scrape().contains("result=\"overloaded\"} 1"), scrape());
     }
 
     @Test
@@ -126,7 +126,7 @@ class GuardedAgentTest {
         return new GuardedAgent(config, config.factory().get(), metrics);
     }
 
-    /** The permit is released just after the late call returns, on its own thread. */
+    /** The permit is released just after the late call returns, on its own thread (probes count as overloaded). */
     private static void awaitPermit(GuardedAgent agent) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (agent.call(HEADERS, LONG, (a, edits) -> Decision.allow()) instanceof GuardedAgent.Failed) {
