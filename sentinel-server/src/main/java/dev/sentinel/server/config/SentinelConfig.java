@@ -12,6 +12,7 @@ import java.util.Map;
  * @param sha256   hex SHA-256 of the text it was read from: tells which version of a file is running
  * @param upstreams upstream pools by id, in declaration order
  * @param filters  filter definitions by id, in declaration order
+ * @param agents   agent definitions by id, in declaration order
  */
 public record SentinelConfig(
         String source,
@@ -21,6 +22,7 @@ public record SentinelConfig(
         List<RouteConfig> routes,
         Map<String, UpstreamConfig> upstreams,
         Map<String, FilterConfig> filters,
+        Map<String, AgentConfig> agents,
         LimitsConfig limits,
         ObservabilityConfig observability) {
 
@@ -29,6 +31,7 @@ public record SentinelConfig(
         routes = List.copyOf(routes);
         upstreams = Collections.unmodifiableMap(new LinkedHashMap<>(upstreams));
         filters = Collections.unmodifiableMap(new LinkedHashMap<>(filters));
+        agents = Collections.unmodifiableMap(new LinkedHashMap<>(agents));
     }
 
     /** The route with this id, or {@code null}. */

@@ -2,6 +2,7 @@ package dev.sentinel.server.filter;
 
 import dev.sentinel.spi.FilterResponse;
 import java.util.List;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Response;
 
 /** A filter's view of a Jetty core response that is not committed yet. */
@@ -10,6 +11,11 @@ final class CoreFilterResponse implements FilterResponse {
 
     CoreFilterResponse(Response response) {
         this.response = response;
+    }
+
+    /** An immutable copy of the headers, for code that must not hold the live response (an agent call). */
+    HttpFields copyOfHeaders() {
+        return response.getHeaders().asImmutable();
     }
 
     @Override

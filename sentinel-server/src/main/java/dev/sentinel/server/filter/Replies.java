@@ -19,7 +19,7 @@ public final class Replies {
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static void validate(Decision decision) {
+    public static void validate(Decision decision) {
         switch (decision) {
             case Decision.Deny deny -> deny.headers().forEach(HeaderRules::check);
             case Decision.Respond respond -> {

@@ -1,9 +1,11 @@
 package dev.sentinel.server.forward;
 
+import dev.sentinel.server.agent.ResponseReplacement;
 import dev.sentinel.server.error.ErrorBody;
 import dev.sentinel.server.limits.TransferCoding;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.upstream.UpstreamPool;
+import dev.sentinel.spi.Decision;
 import dev.sentinel.spi.Target;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -163,6 +165,10 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         ForwardRequest forward = forwardRequest(clientRequest);
         ForwardingHeaders.apply(forward.policies().responseHeaders(), proxyResponse);
         forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
+        if (ResponseReplacement.of(clientRequest) != null) {
+            // An agent answered the response head: none of the upstream's response may reach the client.
+            serverResponse.abort(ResponseReplacement.abortCause());
+        }
     }
 
     @Override
@@ -185,7 +191,8 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
-        endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(), failure);
+        endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(),
+                failure instanceof ResponseReplacement.Replaced ? null : failure);
         super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
     }
 
@@ -210,6 +217,11 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
             proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
             forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
+            Decision replacement = ResponseReplacement.of(clientRequest);
+            if (replacement != null) {
+                ResponseReplacement.write(replacement, proxyResponse, forward.traceId());
+                return;
+            }
             byte[] body = ErrorBody.json(status, forward.traceId());
             proxyResponse.setContentLength(body.length);
             proxyResponse.getOutputStream().write(body);

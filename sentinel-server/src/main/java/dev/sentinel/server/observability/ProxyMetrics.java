@@ -31,6 +31,8 @@ public final class ProxyMetrics {
     private final Counter accessLogDropped;
     private final Counter reloads;
     private final Counter filterDecisions;
+    private final Counter agentCalls;
+    private final Histogram agentCallDuration;
 
     public ProxyMetrics() {
         // Memory, GC, threads, class loading and process figures, under their standard jvm_/process_ names.
@@ -70,6 +72,30 @@ public final class ProxyMetrics {
                 .help("Requests a filter answered itself instead of letting them go on, by filter and decision")
                 .labelNames("filter", "decision")
                 .register(registry);
+        agentCalls = Counter.builder()
+                .name("sentinel_agent_calls_total")
+                .help("Agent calls, by agent, event and result (allow, deny, redirect, respond, timeout, error, "
+                        + "overloaded)")
+                .labelNames("agent", "event", "result")
+                .register(registry);
+        agentCallDuration = Histogram.builder()
+                .name("sentinel_agent_call_duration_seconds")
+                .help("Time the request waited for an agent call, up to its timeout")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .labelNames("agent")
+                .register(registry);
+    }
+
+    /**
+     * One agent call: its result ({@code allow}, {@code deny}, {@code redirect}, {@code respond},
+     * {@code timeout}, {@code error}, or {@code overloaded} when it was not made), and how long the request
+     * waited for it ({@code -1} when it was not made).
+     */
+    public void agentCalled(String agentId, String event, String result, long nanos) {
+        agentCalls.labelValues(agentId, event, result).inc();
+        if (nanos >= 0) {
+            agentCallDuration.labelValues(agentId).observe(nanos / 1e9);
+        }
     }
 
     /** A filter answered a request: {@code deny}, {@code redirect} or {@code respond}. */

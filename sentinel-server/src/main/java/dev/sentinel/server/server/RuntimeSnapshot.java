@@ -1,5 +1,6 @@
 package dev.sentinel.server.server;
 
+import dev.sentinel.server.agent.AgentFilters;
 import dev.sentinel.server.config.ListenerConfig;
 import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.config.SentinelConfig;
@@ -11,6 +12,7 @@ import dev.sentinel.server.routing.RouteTable;
 import dev.sentinel.server.routing.RoutingRequest;
 import dev.sentinel.server.upstream.UpstreamClients;
 import dev.sentinel.server.upstream.UpstreamPool;
+import dev.sentinel.spi.Filter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -44,7 +46,9 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
         // One instance per filter definition, shared by the routes that name it (and so its state, such as
         // a rate limit's buckets).
         Map<String, FilterChain.Named> filters = new HashMap<>();
-        config.filters().forEach((id, filter) -> filters.put(id, new FilterChain.Named(id, filter.factory().get())));
+        Map<String, Filter> agentFilters = AgentFilters.create(config, metrics);
+        config.filters().forEach((id, filter) -> filters.put(id, new FilterChain.Named(id,
+                filter.agent() != null ? agentFilters.get(id) : filter.factory().get())));
         for (RouteConfig route : config.routes()) {
             if (!route.filters().isEmpty()) {
                 chains.put(route.id(), new FilterChain(route.filters().stream().map(filters::get).toList(), metrics));

@@ -49,7 +49,8 @@ final class DocumentBinder {
         KdlNode limitsNode = root.child("limits");
         KdlNode observabilityNode = root.child("observability");
         KdlNode filtersNode = root.child("filters");
-        root.notYetSupported("agents", "waf", "namespace", "rate-limits", "cache", "include");
+        KdlNode agentsNode = root.child("agents");
+        root.notYetSupported("waf", "namespace", "rate-limits", "cache", "include");
         root.finish();
 
         if (systemNode == null) {
@@ -66,8 +67,10 @@ final class DocumentBinder {
                 : RouteBinder.bind(new Block(routesNode, "routes", diag));
         UpstreamBinder.Bound upstreams = upstreamsNode == null ? UpstreamBinder.Bound.EMPTY
                 : UpstreamBinder.bind(new Block(upstreamsNode, "upstreams", diag), plugins);
+        AgentBinder.Bound agents = agentsNode == null ? AgentBinder.Bound.EMPTY
+                : AgentBinder.bind(new Block(agentsNode, "agents", diag), plugins);
         Map<String, FilterConfig> filters = filtersNode == null ? Map.of()
-                : FilterBinder.bind(new Block(filtersNode, "filters", diag), plugins);
+                : FilterBinder.bind(new Block(filtersNode, "filters", diag), plugins, agents);
         LimitsConfig limits = limitsNode == null ? LimitsConfig.defaults()
                 : SimpleBlocks.limits(new Block(limitsNode, "limits", diag));
         ObservabilityConfig observability = observabilityNode == null ? ObservabilityConfig.defaults()
@@ -77,7 +80,7 @@ final class DocumentBinder {
         checkFilterReferences(routes, filters, filtersNode);
         diag.throwIfAny();
         return new SentinelConfig(fileName, sha256, system, listeners.listeners(), routes.routes(), upstreams.upstreams(),
-                filters, limits, observability);
+                filters, agents.agents(), limits, observability);
     }
 
     /** Every filter a route names is defined; one that is not is reported once per mention. */

@@ -1,6 +1,7 @@
 package dev.sentinel.server.config.kdl;
 
 import dev.sentinel.server.config.FilterConfig;
+import dev.sentinel.server.plugin.PluginNames;
 import dev.sentinel.server.plugin.PluginRegistry;
 import dev.sentinel.spi.Filter;
 import dev.sentinel.spi.FilterProvider;
@@ -11,16 +12,17 @@ import java.util.function.Supplier;
 
 /**
  * {@code filters { filter "id" { type "TYPE" settings… } }}: each filter is a plugin of the kind
- * {@link FilterProvider}, whose settings are the block's children other than {@code type}.
+ * {@link FilterProvider}, whose settings are the block's children other than {@code type}; a filter of type
+ * {@code "agent"} puts an agent on routes instead ({@link AgentFilterBinder}).
  */
 final class FilterBinder {
     /** Zentinel's filter types (normalised) that Sentinel does not implement yet. */
-    private static final Set<String> PLANNED = Set.of("agent", "compress", "timeout", "log", "geo");
+    private static final Set<String> PLANNED = Set.of("compress", "timeout", "log", "geo");
 
     private FilterBinder() {
     }
 
-    static Map<String, FilterConfig> bind(Block filters, PluginRegistry plugins) {
+    static Map<String, FilterConfig> bind(Block filters, PluginRegistry plugins, AgentBinder.Bound agents) {
         filters.expectShape(0);
         Map<String, FilterConfig> bound = new LinkedHashMap<>();
         Map<String, KdlNode> seen = new LinkedHashMap<>();
@@ -35,7 +37,7 @@ final class FilterBinder {
                         + first.location().line() + ")");
                 continue;
             }
-            FilterConfig filter = filter(filters, node, id, plugins);
+            FilterConfig filter = filter(filters, node, id, plugins, agents);
             if (filter != null) {
                 bound.put(id, filter);
             }
@@ -44,7 +46,8 @@ final class FilterBinder {
         return bound;
     }
 
-    private static FilterConfig filter(Block filters, KdlNode node, String id, PluginRegistry plugins) {
+    private static FilterConfig filter(Block filters, KdlNode node, String id, PluginRegistry plugins,
+                                       AgentBinder.Bound agents) {
         Diagnostics diag = filters.diagnostics();
         String label = "filter \"" + id + "\"";
         if (node.arguments().size() != 1 || !node.properties().isEmpty()) {
@@ -64,6 +67,9 @@ final class FilterBinder {
         if (node.children().stream().filter(c -> c.name().equals("type")).count() > 1) {
             diag.error(node.location(), label + " gives 'type' more than once");
             return null;
+        }
+        if (PluginNames.normalise(type.value()).equals(FilterConfig.AGENT_TYPE)) {
+            return AgentFilterBinder.bind(node, id, agents, diag);
         }
         Supplier<Filter> factory = PluginBinder.bind(FilterProvider.class, type, label + " has type \""
                         + type.value() + "\", which", PLANNED,
