@@ -72,18 +72,32 @@ public final class GuardedAgent {
             return new Failed("overloaded");
         }
         CallEdits edits = new CallEdits();
-        FutureTask<Decision> task = new FutureTask<>(() -> call.run(agent, edits));
+        // The permit goes back before the answer is handed over, so a caller whose call returned may call
+        // again at once; the thread's own finally covers a task cancelled before it ran.
+        AtomicBoolean held = new AtomicBoolean(true);
+        Runnable release = () -> {
+            if (held.compareAndSet(true, false)) {
+                calls.release();
+            }
+        };
+        FutureTask<Decision> task = new FutureTask<>(() -> {
+            try {
+                return call.run(agent, edits);
+            } finally {
+                release.run();
+            }
+        });
         long start = System.nanoTime();
         try {
             Thread.ofVirtual().name("agent-" + config.id()).start(() -> {
                 try {
                     task.run();
                 } finally {
-                    calls.release();
+                    release.run();
                 }
             });
         } catch (RuntimeException | OutOfMemoryError e) {
-            calls.release();
+            release.run();
             return failed(event, "error", start, "could not be started", e);
         }
         try {

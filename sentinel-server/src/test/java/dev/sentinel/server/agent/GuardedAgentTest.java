@@ -126,7 +126,7 @@ class GuardedAgentTest {
         return new GuardedAgent(config, config.factory().get(), metrics);
     }
 
-    /** The permit is released just after the late call returns, on its own thread (probes count as overloaded). */
+    /** The late call's permit comes back when it returns, on its own thread (probes count as overloaded). */
     private static void awaitPermit(GuardedAgent agent) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (agent.call(HEADERS, LONG, (a, edits) -> Decision.allow()) instanceof GuardedAgent.Failed) {
