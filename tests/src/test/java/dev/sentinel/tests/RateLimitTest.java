@@ -148,6 +148,8 @@ class RateLimitTest {
             assertTrue(header(response, "X-RateLimit-Remaining") != null, response.headers().toString());
         }
         sentinel.awaitOutput("on-limit \"log-only\" let the requests through", Duration.ofSeconds(10));
+        // A plugin's System.Logger line comes out through the server's SLF4J logging, in its format.
+        assertTrue(sentinel.output().contains(":WARN :dsf.RateLimitFilter:"), sentinel.output());
     }
 
     @Test
