@@ -6,6 +6,7 @@ package dev.sentinel.server.config;
  * @param priority higher wins; ties break by match specificity
  * @param upstream upstream id for {@link ServiceType#WEB}, else {@code null}
  * @param builtin  the handler for {@link ServiceType#BUILTIN}, else {@code null}
+ * @param resilience retry policy and route-level circuit breaker
  */
 public record RouteConfig(
         String id,
@@ -14,7 +15,14 @@ public record RouteConfig(
         ServiceType serviceType,
         String upstream,
         Builtin builtin,
-        PoliciesConfig policies) {
+        PoliciesConfig policies,
+        RouteResilienceConfig resilience) {
+
+    /** A route without retry policy or breaker. */
+    public RouteConfig(String id, int priority, MatchConfig matches, ServiceType serviceType, String upstream,
+                       Builtin builtin, PoliciesConfig policies) {
+        this(id, priority, matches, serviceType, upstream, builtin, policies, RouteResilienceConfig.NONE);
+    }
 
     public static final int PRIORITY_LOW = 10;
     public static final int PRIORITY_NORMAL = 50;
@@ -26,7 +34,7 @@ public record RouteConfig(
 
     /** Responses Sentinel itself produces. */
     public enum Builtin {
-        STATUS("status"), HEALTH("health"), METRICS("metrics"), NOT_FOUND("not-found");
+        STATUS("status"), HEALTH("health"), METRICS("metrics"), NOT_FOUND("not-found"), UPSTREAMS("upstreams");
 
         private final String configName;
 

@@ -3,6 +3,7 @@ package dev.sentinel.server.config.kdl;
 import dev.sentinel.server.config.MatchConfig;
 import dev.sentinel.server.config.PoliciesConfig;
 import dev.sentinel.server.config.RouteConfig;
+import dev.sentinel.server.config.RouteResilienceConfig;
 import dev.sentinel.server.config.RouteConfig.Builtin;
 import dev.sentinel.server.config.RouteConfig.ServiceType;
 import java.util.ArrayList;
@@ -56,8 +57,10 @@ final class RouteBinder {
         String serviceTypeName = b.string("service-type", null);
         String builtinName = b.string("builtin-handler", null);
         KdlNode policiesNode = b.child("policies");
+        KdlNode retryNode = b.child("retry-policy");
+        KdlNode breakerNode = b.child("circuit-breaker");
         b.notYetSupported("filters", "static-files", "api-schema", "inference", "cache", "shadow", "waf-enabled",
-                "websocket", "websocket-inspection", "fallback", "retry-policy", "circuit-breaker");
+                "websocket", "websocket-inspection", "fallback");
         b.finish();
 
         MatchConfig matches = matchesNode == null ? MatchBinder.EMPTY
@@ -69,6 +72,11 @@ final class RouteBinder {
             upstreamLocations.put(id, upstreamNode.location());
         }
         Builtin builtin = builtinName == null ? null : builtin(b, builtinName);
+        RouteResilienceConfig resilience = new RouteResilienceConfig(
+                retryNode == null ? null
+                        : ResilienceBinder.retryPolicy(new Block(retryNode, b.label() + " retry-policy", b.diagnostics())),
+                breakerNode == null ? null : ResilienceBinder.circuitBreaker(
+                        new Block(breakerNode, b.label() + " circuit-breaker", b.diagnostics())));
 
         ServiceType serviceType = serviceType(b, serviceTypeName, builtinName != null);
         if (serviceType == ServiceType.WEB && upstream == null && builtinName == null) {
@@ -81,7 +89,7 @@ final class RouteBinder {
             b.diagnostics().error(upstreamNode.location(), "route '" + id + "' is builtin; it cannot also name an upstream");
         }
         return new RouteConfig(id, priority, matches, serviceType, serviceType == ServiceType.WEB ? upstream : null,
-                builtin, policies);
+                builtin, policies, resilience);
     }
 
     private static int priority(Block b) {
@@ -133,9 +141,9 @@ final class RouteBinder {
             }
         }
         String planned = switch (name) {
-            case "config", "upstreams", "cache-purge", "cache_purge", "cache-stats", "cache_stats" ->
+            case "config", "cache-purge", "cache_purge", "cache-stats", "cache_stats" ->
                     " is not supported yet by Sentinel";
-            default -> " is unknown; accepted: status, health, metrics, not-found";
+            default -> " is unknown; accepted: status, health, metrics, not-found, upstreams";
         };
         b.diagnostics().error(b.node().location(), "builtin-handler \"" + name + "\"" + planned);
         return null;
