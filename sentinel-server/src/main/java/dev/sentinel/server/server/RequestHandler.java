@@ -6,6 +6,7 @@ import dev.sentinel.server.config.RouteConfig;
 import dev.sentinel.server.error.ErrorResponses;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ResponseStamp;
+import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.limits.Refusal;
 import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
@@ -75,6 +76,7 @@ final class RequestHandler extends Handler.Wrapper {
         if (refusal != null) {
             return refuse(refusal, response, completion, traceId);
         }
+        request.setAttribute(RouteGuard.ATTRIBUTE, snapshot.routeGuard(route.id()));
         request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(route.id(),
                 snapshot.pool(config.upstream()), config.policies(), traceId,
                 snapshot.config().system().securityHeaders()));
