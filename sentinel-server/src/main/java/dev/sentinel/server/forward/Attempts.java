@@ -89,16 +89,18 @@ final class Attempts {
         if (deadlineNanos - nowNanos <= backoffNanos() + policy.backoffBase().toNanos()) {
             return null;
         }
-        if (!guard.tryRetry(nowNanos)) {
+        UpstreamPool.Lease next = pool.acquire(exchange, tried);
+        if (next != null && !guard.tryRetry(nowNanos)) {
+            next.end(0, null); // never sent: says nothing about the target
             return null;
         }
-        return pool.acquire(exchange, tried);
+        return next;
     }
 
     /** The wait before the next attempt: base × 2^(retries so far), jittered to 50–100%, at most the cap. */
     long backoffNanos() {
         long base = policy.backoffBase().toNanos();
-        long exponential = Math.min(RetryPolicyConfig.MAX_BACKOFF.toNanos(), base << Math.min(20, tried.size() - 1));
+        long exponential = Math.min(policy.backoffMax().toNanos(), base << Math.min(20, tried.size() - 1));
         return exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
     }
 

@@ -124,13 +124,17 @@ final class ResilienceBinder {
         int attempts = b.integer(new String[] {"max-attempts"}, RetryPolicyConfig.DEFAULT_MAX_ATTEMPTS, 1, 10);
         Duration timeout = millis(b, "timeout-ms", null);
         Duration backoff = millis(b, "backoff-base-ms", RetryPolicyConfig.DEFAULT_BACKOFF_BASE);
+        Duration backoffMax = millis(b, "backoff-max-ms", RetryPolicyConfig.DEFAULT_BACKOFF_MAX);
         KdlNode codesNode = b.child("retryable-status-codes");
         int budget = b.integer(new String[] {"budget-percent"}, RetryPolicyConfig.DEFAULT_BUDGET_PERCENT, 0, 100);
         int minPerSecond = b.integer(new String[] {"min-retries-per-sec"},
                 RetryPolicyConfig.DEFAULT_MIN_RETRIES_PER_SECOND, 0, 1_000);
         b.finish();
         Set<Integer> codes = codesNode == null ? RetryPolicyConfig.DEFAULT_RETRYABLE_STATUS_CODES : statusCodes(b, codesNode);
-        return new RetryPolicyConfig(attempts, backoff, codes, timeout, budget, minPerSecond);
+        if (backoffMax.compareTo(backoff) < 0) {
+            b.diagnostics().error(b.node().location(), "backoff-max-ms must be at least backoff-base-ms");
+        }
+        return new RetryPolicyConfig(attempts, backoff, backoffMax, codes, timeout, budget, minPerSecond);
     }
 
     private static Duration millis(Block b, String name, Duration fallback) {

@@ -111,8 +111,10 @@ class ResilienceConfigTest {
                     retryable-status-codes 502 503 504
                 }
                 circuit-breaker { failure-threshold 5; success-threshold 2; timeout-seconds 60; half-open-max-requests 3 }""");
-        assertEquals(new RetryPolicyConfig(3, Duration.ofMillis(100), Set.of(502, 503, 504), Duration.ofMillis(5000),
-                20, 3), route.resilience().retryPolicy());
+        assertEquals(new RetryPolicyConfig(3, Duration.ofMillis(100), Duration.ofSeconds(1), Set.of(502, 503, 504),
+                Duration.ofMillis(5000), 20, 3), route.resilience().retryPolicy());
+        assertEquals(Duration.ofMillis(2000), route("retry-policy { backoff-max-ms 2000 }").resilience().retryPolicy()
+                .backoffMax());
         assertEquals(new CircuitBreakerConfig(5, 2, Duration.ofSeconds(60), 3), route.resilience().circuitBreaker());
         RouteConfig plain = route("");
         assertNull(plain.resilience().retryPolicy());
@@ -129,6 +131,8 @@ class ResilienceConfigTest {
         assertTrue(routeErrors("retry-policy { retryable-status-codes }").getFirst().contains("one or more statuses"));
         assertTrue(routeErrors("retry-policy { max-attempts 0 }").getFirst().contains("between 1 and 10"));
         assertTrue(routeErrors("retry-policy { retry-on \"5xx\" }").getFirst().contains("unknown key 'retry-on'"));
+        assertTrue(routeErrors("retry-policy { backoff-base-ms 500; backoff-max-ms 100 }").getFirst()
+                .contains("backoff-max-ms must be at least backoff-base-ms"));
     }
 
     @Test
