@@ -215,6 +215,21 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         return FailureStatus.clientLeg(failure);
     }
 
+    /**
+     * A request body being streamed to a target that refused the connection fails the client leg too, with
+     * the connect failure; that is the upstream's fault, and the server leg answers it (502), not this one
+     * (which would say 400).
+     */
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        if (FailureStatus.isConnectFailure(failure)) {
+            proxyRequest.abort(failure);
+            return;
+        }
+        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse) {
