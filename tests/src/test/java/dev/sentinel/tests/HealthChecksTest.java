@@ -3,6 +3,7 @@ package dev.sentinel.tests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sentinel.tests.support.AdminUpstreams;
 import dev.sentinel.tests.support.Await;
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Dist;
@@ -182,11 +183,7 @@ class HealthChecksTest {
 
     /** The JSON object of one target in /admin/upstreams. */
     static String target(String upstream, String address) throws Exception {
-        String json = get("/admin/upstreams").body();
-        int start = json.indexOf("{\"id\":\"" + upstream + "\"");
-        int at = json.indexOf("{\"address\":\"" + address + "\"", start);
-        assertTrue(start >= 0 && at >= 0, upstream + "/" + address + " not in " + json);
-        return json.substring(at, json.indexOf('}', json.indexOf("\"last_check_failure\"", at)) + 1);
+        return AdminUpstreams.target(port, upstream, address);
     }
 
     /** An echoing backend whose {@code /health} answers {@code health}. */
