@@ -42,10 +42,6 @@ public final class Availability {
         return new Availability(upstream, targets, states);
     }
 
-    public UpstreamHealth upstream() {
-        return upstream;
-    }
-
     /** The targets that take traffic now, in configuration order; empty when none does. */
     public List<Target> selectable(long nowNanos) {
         Selectable current = selectable;

@@ -60,11 +60,9 @@ public final class HealthChecker extends ContainerLifeCycle {
 
     @Override
     protected void doStop() throws Exception {
+        // Not joined: this may run on the shared scheduler thread, and an interrupted check ends by itself.
         for (Thread thread : threads) {
             thread.interrupt();
-        }
-        for (Thread thread : threads) {
-            thread.join(config.timeout().toMillis() + 1000);
         }
         threads.clear();
         super.doStop();
@@ -97,6 +95,11 @@ public final class HealthChecker extends ContainerLifeCycle {
             throw e;
         } catch (Exception e) {
             failure = describe(e);
+        }
+        if (failure != null && !isRunning()) {
+            // Stopping: the pool's client may be going away under the check, which says nothing of the target.
+            health.abandonCheck();
+            return;
         }
         if (failure != null) {
             LOG.debug("health check of {} in upstream '{}' failed: {}", target.address(), upstreamId, failure);
