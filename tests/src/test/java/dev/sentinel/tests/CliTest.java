@@ -122,15 +122,15 @@ class CliTest {
 
     @Test
     void testSaysAZentinelKeyIsNotSupportedYetRatherThanUnknown() throws Exception {
-        Path file = write("health-check.kdl", HEAD + """
+        Path file = write("connection-pool.kdl", HEAD + """
                 upstreams {
                     upstream "be" {
                         target "127.0.0.1:18081"
-                        health-check { type "http"; interval-secs 5 }
+                        connection-pool { max-connections 5 }
                     }
                 }
                 """);
-        assertEquals(List.of(file + ":6:9: 'health-check' in upstream \"be\" is not supported yet by Sentinel"),
+        assertEquals(List.of(file + ":6:9: 'connection-pool' in upstream \"be\" is not supported yet by Sentinel"),
                 refused(file, 1));
     }
 

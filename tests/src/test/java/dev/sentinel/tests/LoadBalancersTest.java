@@ -97,7 +97,7 @@ class LoadBalancersTest {
                     load-balancing "sticky" { cookie-name "srv"; cookie-secure #false; fallback "round_robin" }
                   }
                   upstream "ewma" { %s; load-balancing "peak_ewma" }
-                  upstream "adaptive" { %s; load-balancing "adaptive" }
+                  upstream "adaptive" { %s; load-balancing "adaptive"; outlier-detection { consecutive-failures 1000 } } // the balancer alone, no ejection
                 }
                 """.formatted(port, abc, a.address(), b.address(), c.address(), abc, heldPair, heldPair, heldPair,
                 abc, abc, abc, abc, abc, abc, targets(slow, a), targets(failing, a)));

@@ -9,6 +9,7 @@ import java.util.List;
  * @param upstream upstream id for {@link ServiceType#WEB}, else {@code null}
  * @param builtin  the handler for {@link ServiceType#BUILTIN}, else {@code null}
  * @param filters  ids of the filters the route runs, in order
+ * @param resilience retry policy and route-level circuit breaker
  */
 public record RouteConfig(
         String id,
@@ -18,7 +19,8 @@ public record RouteConfig(
         String upstream,
         Builtin builtin,
         List<String> filters,
-        PoliciesConfig policies) {
+        PoliciesConfig policies,
+        RouteResilienceConfig resilience) {
 
     public RouteConfig {
         filters = List.copyOf(filters);
@@ -34,7 +36,7 @@ public record RouteConfig(
 
     /** Responses Sentinel itself produces. */
     public enum Builtin {
-        STATUS("status"), HEALTH("health"), METRICS("metrics"), NOT_FOUND("not-found");
+        STATUS("status"), HEALTH("health"), METRICS("metrics"), NOT_FOUND("not-found"), UPSTREAMS("upstreams");
 
         private final String configName;
 

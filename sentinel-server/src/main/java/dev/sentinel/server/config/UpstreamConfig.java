@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  * @param newBalancer   makes a fresh balancer configured from the {@code load-balancing} block; each
  *                      runtime snapshot calls it once, so learned state starts anew on reload
  * @param tls           set when the targets speak HTTPS
+ * @param healthCheck   active health check, or {@code null} for none
+ * @param circuitBreaker one breaker per target, or {@code null} for none
+ * @param outlierDetection passive health: ejection after failures in a row (always on)
  */
 public record UpstreamConfig(
         String id,
@@ -22,12 +25,21 @@ public record UpstreamConfig(
         String loadBalancing,
         Supplier<LoadBalancer> newBalancer,
         Timeouts timeouts,
-        UpstreamTls tls) {
+        UpstreamTls tls,
+        HealthCheckConfig healthCheck,
+        CircuitBreakerConfig circuitBreaker,
+        OutlierDetectionConfig outlierDetection) {
 
     public static final String DEFAULT_LOAD_BALANCING = "round_robin";
 
     public UpstreamConfig {
         targets = List.copyOf(targets);
+    }
+
+    /** An upstream without health check or breaker, with default outlier detection. */
+    public UpstreamConfig(String id, List<Target> targets, String loadBalancing, Supplier<LoadBalancer> newBalancer,
+                          Timeouts timeouts, UpstreamTls tls) {
+        this(id, targets, loadBalancing, newBalancer, timeouts, tls, null, null, OutlierDetectionConfig.defaults());
     }
 
     /**

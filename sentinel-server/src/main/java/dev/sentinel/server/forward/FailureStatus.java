@@ -1,7 +1,11 @@
 package dev.sentinel.server.forward;
 
 import dev.sentinel.server.limits.BodyLimitExceeded;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 
 /** Maps a forwarding failure, on either leg, to the status the client gets. */
@@ -23,6 +27,12 @@ final class FailureStatus {
             return 413;
         }
         return has(failure, TimeoutException.class) ? 408 : 400;
+    }
+
+    /** The upstream refused or could not be reached: nothing was exchanged with it. */
+    static boolean isConnectFailure(Throwable failure) {
+        return has(failure, ConnectException.class) || has(failure, NoRouteToHostException.class)
+                || has(failure, UnknownHostException.class) || has(failure, UnresolvedAddressException.class);
     }
 
     private static boolean has(Throwable failure, Class<? extends Throwable> type) {

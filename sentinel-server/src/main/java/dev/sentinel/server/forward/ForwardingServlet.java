@@ -2,6 +2,8 @@ package dev.sentinel.server.forward;
 
 import dev.sentinel.server.agent.ResponseReplacement;
 import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.health.CircuitBreaker;
+import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.limits.TransferCoding;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.upstream.UpstreamPool;
@@ -33,11 +35,14 @@ import org.eclipse.jetty.http.HttpVersion;
  * request ({@code proxyRequest}), server-to-proxy response ({@code serverResponse}), proxy-to-client
  * response ({@code proxyResponse}). The {@link ForwardRequest} attribute set by the request path says
  * where to go; this class only moves bytes and maps failures: refused or reset upstream → 502,
- * connect/idle/total timeout → 504, request body over its limit → 413.
+ * connect/idle/total timeout → 504, request body over its limit → 413, no target left or the route's
+ * breaker open → 503 at once. A failed attempt may be retried on another target ({@link Attempts}): after a
+ * connect failure or reset before any response, or on a retryable status, which is then never relayed.
  */
 public class ForwardingServlet extends AsyncMiddleManServlet {
     private static final String TARGET_ATTRIBUTE = ForwardingServlet.class.getName() + ".target";
     private static final String LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".lease";
+    private static final String NEXT_LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".nextLease";
     /**
      * AMMS reads buffer sizes from its own client; requests go through each pool's client instead,
      * so this one is never started.
@@ -47,14 +52,39 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         return new HttpClient();
     }
 
+    /** Admits the request through the route's breaker and leases a target; {@code null} means 503. */
     @Override
     protected String rewriteTarget(HttpServletRequest clientRequest) {
         ForwardRequest forward = forwardRequest(clientRequest);
-        UpstreamPool.Lease lease = forward.pool().acquire(
-                new ServletExchange(clientRequest, forward.routeId(), forward.pool().id()));
+        RouteGuard guard = (RouteGuard) clientRequest.getAttribute(RouteGuard.ATTRIBUTE);
+        long now = System.nanoTime();
+        long routeTicket = guard == null ? 0 : guard.admit(now);
+        if (routeTicket == CircuitBreaker.DENIED) {
+            return null;
+        }
+        Attempts attempts = new Attempts(guard, routeTicket,
+                Attempts.retryable(clientRequest.getMethod(), hasContent(clientRequest)), forward.policies().timeout(),
+                forward.pool().config().timeouts().request(), now);
+        clientRequest.setAttribute(Attempts.ATTRIBUTE, attempts);
+        UpstreamPool.Lease lease = forward.pool().acquire(exchange(clientRequest, forward));
+        if (lease == null) {
+            attempts.finish(503, true);
+            return null;
+        }
+        return bind(clientRequest, forward, lease);
+    }
+
+    /** No target takes traffic, or the route's breaker is open: fail fast. */
+    @Override
+    protected void onProxyRewriteFailed(HttpServletRequest clientRequest, HttpServletResponse proxyResponse) {
+        sendProxyResponseError(clientRequest, proxyResponse, 503);
+    }
+
+    private String bind(HttpServletRequest clientRequest, ForwardRequest forward, UpstreamPool.Lease lease) {
         clientRequest.setAttribute(LEASE_ATTRIBUTE, lease);
         Target target = lease.target();
         clientRequest.setAttribute(TARGET_ATTRIBUTE, target);
+        attempts(clientRequest).tried(target);
         RequestFacts facts = (RequestFacts) clientRequest.getAttribute(RequestFacts.ATTRIBUTE);
         if (facts != null) {
             facts.upstream(forward.pool().id(), target.address());
@@ -127,9 +157,9 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     @Override
     protected void sendProxyRequest(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                     Request proxyRequest) {
-        Duration total = totalTimeout(forwardRequest(clientRequest));
-        if (total != null) {
-            proxyRequest.timeout(total.toMillis(), TimeUnit.MILLISECONDS);
+        Duration attempt = attempts(clientRequest).attemptTimeout(System.nanoTime());
+        if (attempt != null) {
+            proxyRequest.timeout(attempt.toMillis(), TimeUnit.MILLISECONDS);
         }
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
@@ -147,6 +177,18 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         if (framingInDoubt(serverHeaders)) {
             serverResponse.abort(new HttpResponseException("upstream response framing in doubt", serverResponse));
             return;
+        }
+        int status = serverResponse.getStatus();
+        Attempts attempts = attempts(clientRequest);
+        if (attempts.retryableStatus(status)) {
+            ForwardRequest forward = forwardRequest(clientRequest);
+            UpstreamPool.Lease next = attempts.next(forward.pool(), exchange(clientRequest, forward), System.nanoTime());
+            if (next != null) {
+                // Nothing of this response was copied yet: drop it and try the next target instead.
+                clientRequest.setAttribute(NEXT_LEASE_ATTRIBUTE, next);
+                serverResponse.abort(new RetryableStatus(status));
+                return;
+            }
         }
         Set<String> nominated = ForwardingHeaders.connectionNominated(serverHeaders);
         HttpFields.Mutable proxyHeaders = ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders();
@@ -181,19 +223,70 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         return FailureStatus.clientLeg(failure);
     }
 
+    /**
+     * A request body being streamed to a target that refused the connection fails the client leg too, with
+     * the connect failure; that is the upstream's fault, and the server leg answers it (502), not this one
+     * (which would say 400).
+     */
+    @Override
+    protected void onClientRequestFailure(HttpServletRequest clientRequest, Request proxyRequest,
+                                          HttpServletResponse proxyResponse, Throwable failure) {
+        if (FailureStatus.isConnectFailure(failure)) {
+            proxyRequest.abort(failure);
+            return;
+        }
+        super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse) {
         endLease(clientRequest, serverResponse.getStatus(), null);
+        attempts(clientRequest).finish(serverResponse.getStatus(), true);
         super.onProxyResponseSuccess(clientRequest, proxyResponse, serverResponse);
     }
 
     @Override
     protected void onProxyResponseFailure(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse, Throwable failure) {
-        endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(),
-                failure instanceof ResponseReplacement.Replaced ? null : failure);
+        UpstreamPool.Lease next = null;
+        if (failure instanceof RetryableStatus retryable) {
+            endLease(clientRequest, retryable.status, null);
+            next = (UpstreamPool.Lease) clientRequest.getAttribute(NEXT_LEASE_ATTRIBUTE);
+            clientRequest.removeAttribute(NEXT_LEASE_ATTRIBUTE);
+        } else {
+            endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(),
+                    failure instanceof ResponseReplacement.Replaced ? null : failure);
+            // No response began (refused, reset, timed out first): the client has seen nothing either.
+            if (serverResponse == null && !proxyResponse.isCommitted()) {
+                ForwardRequest forward = forwardRequest(clientRequest);
+                next = attempts(clientRequest).next(forward.pool(), exchange(clientRequest, forward), System.nanoTime());
+            }
+        }
+        if (next != null) {
+            retryLater(clientRequest, proxyResponse, next);
+            return;
+        }
         super.onProxyResponseFailure(clientRequest, proxyResponse, serverResponse, failure);
+    }
+
+    /** Sends the request again, to the target of {@code next}, after the policy's back-off. */
+    private void retryLater(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
+                            UpstreamPool.Lease next) {
+        ForwardRequest forward = forwardRequest(clientRequest);
+        long backoff = attempts(clientRequest).backoffNanos();
+        forward.pool().client().getScheduler().schedule(() -> {
+            try {
+                String target = bind(clientRequest, forward, next);
+                Request proxyRequest = newProxyRequest(clientRequest, target);
+                copyRequestHeaders(clientRequest, proxyRequest);
+                addProxyHeaders(clientRequest, proxyRequest);
+                sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
+            } catch (Throwable failure) {
+                endLease(clientRequest, 0, failure);
+                sendProxyResponseError(clientRequest, proxyResponse, FailureStatus.serverLeg(failure));
+            }
+        }, backoff, TimeUnit.NANOSECONDS);
     }
 
     @Override
@@ -201,6 +294,10 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
                                           int status) {
         // Reached without onProxyResponseFailure when the client's side failed before the request went out.
         endLease(clientRequest, 0, null);
+        Attempts attempts = attempts(clientRequest);
+        if (attempts != null) {
+            attempts.finish(status, status >= 500);
+        }
         try {
             if (proxyResponse.isCommitted()) {
                 // Bytes already reached the client: cut the connection so a truncated body never looks whole.
@@ -251,18 +348,17 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
                 || TransferCoding.of(transferEncoding) != TransferCoding.CHUNKED);
     }
 
-    private static Duration totalTimeout(ForwardRequest forward) {
-        Duration route = forward.policies().timeout();
-        Duration upstream = forward.pool().config().timeouts().request();
-        if (route == null) {
-            return upstream;
-        }
-        return upstream == null || route.compareTo(upstream) <= 0 ? route : upstream;
-    }
-
     private static String authority(HttpServletRequest clientRequest) {
         String host = clientRequest.getHeader(HttpHeader.HOST.asString());
         return host != null ? host : clientRequest.getServerName() + ":" + clientRequest.getServerPort();
+    }
+
+    private static ServletExchange exchange(HttpServletRequest clientRequest, ForwardRequest forward) {
+        return new ServletExchange(clientRequest, forward.routeId(), forward.pool().id());
+    }
+
+    private static Attempts attempts(HttpServletRequest clientRequest) {
+        return (Attempts) clientRequest.getAttribute(Attempts.ATTRIBUTE);
     }
 
     private static ForwardRequest forwardRequest(HttpServletRequest clientRequest) {
@@ -274,6 +370,16 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         UpstreamPool.Lease lease = (UpstreamPool.Lease) clientRequest.getAttribute(LEASE_ATTRIBUTE);
         if (lease != null) {
             lease.end(status, failure);
+        }
+    }
+
+    /** Aborts an upstream response whose status will be retried rather than relayed. */
+    private static final class RetryableStatus extends RuntimeException {
+        private final int status;
+
+        RetryableStatus(int status) {
+            super("retryable upstream status " + status, null, false, false);
+            this.status = status;
         }
     }
 }

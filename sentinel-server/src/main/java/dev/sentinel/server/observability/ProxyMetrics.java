@@ -133,6 +133,11 @@ public final class ProxyMetrics {
         duration.labelValues(routeId).observe(nanos / 1e9);
     }
 
+    /** The registry, for metrics kept beside these ({@link HealthMetrics}). */
+    public PrometheusRegistry registry() {
+        return registry;
+    }
+
     /** Writes every metric in the Prometheus text format. */
     public void writeTo(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());

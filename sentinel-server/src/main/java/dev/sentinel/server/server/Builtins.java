@@ -13,7 +13,10 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
-/** The responses Sentinel serves itself: {@code status}, {@code health}, {@code metrics}, {@code not-found}. */
+/**
+ * The responses Sentinel serves itself: {@code status}, {@code health}, {@code metrics}, {@code not-found},
+ * {@code upstreams}.
+ */
 final class Builtins {
     private static final String JSON = "application/json";
 
@@ -31,6 +34,7 @@ final class Builtins {
             case HEALTH -> write(response, callback, 200, JSON, "{\"status\":\"healthy\"}");
             case METRICS -> writeMetrics(response, callback);
             case NOT_FOUND -> ErrorResponses.write(response, callback, 404, traceId, false);
+            case UPSTREAMS -> write(response, callback, 200, JSON, snapshot.upstreamsJson());
         }
     }
 

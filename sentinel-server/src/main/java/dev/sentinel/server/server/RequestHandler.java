@@ -9,6 +9,7 @@ import dev.sentinel.server.filter.Replies;
 import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ResponseStamp;
+import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.limits.Refusal;
 import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
@@ -101,6 +102,7 @@ final class RequestHandler extends Handler.Wrapper {
             builtins.handle(config.builtin(), snapshot, responsePhase.beforeCommit(response), completion, traceId);
             return true;
         }
+        request.setAttribute(RouteGuard.ATTRIBUTE, snapshot.routeGuard(config.id()));
         request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(config.id(),
                 snapshot.pool(config.upstream()), config.policies(), traceId,
                 snapshot.config().system().securityHeaders(), responsePhase, clientAuthority));

@@ -7,10 +7,14 @@ import dev.sentinel.server.config.kdl.ConfigError;
 import dev.sentinel.server.config.kdl.ConfigException;
 import dev.sentinel.server.config.kdl.ConfigLoader;
 import dev.sentinel.server.forward.ForwardingServlet;
+import dev.sentinel.server.health.HealthListener;
+import dev.sentinel.server.health.HealthRegistry;
+import dev.sentinel.server.jmx.HealthMBeans;
 import dev.sentinel.server.jmx.JmxExport;
 import dev.sentinel.server.jmx.ServerControl;
 import dev.sentinel.server.listener.Listeners;
 import dev.sentinel.server.log.AccessLog;
+import dev.sentinel.server.observability.HealthMetrics;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.plugin.PluginRegistry;
 import dev.sentinel.server.upstream.UpstreamClients;
@@ -57,6 +61,9 @@ public final class SentinelServer extends ContainerLifeCycle {
     private Instant startedAt;
     private JmxExport jmx;
     private GracefulHandler graceful;
+    /** Health, ejection and breaker state; outlives snapshots so reloads keep what was learnt. */
+    private HealthRegistry health;
+    private HealthMBeans healthMBeans;
 
     /**
      * @param configFile where reloads read from; {@code null} when running the embedded default
@@ -103,7 +110,10 @@ public final class SentinelServer extends ContainerLifeCycle {
         }, metrics));
         server.setStopTimeout(initialConfig.system().gracefulShutdown().toMillis());
 
-        RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients, metrics);
+        healthMBeans = new HealthMBeans();
+        HealthMetrics healthMetrics = new HealthMetrics(metrics.registry(), () -> health);
+        health = new HealthRegistry(HealthListener.all(healthMetrics, healthMBeans));
+        RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients, health, metrics);
         snapshot.start();
         current.set(snapshot);
         addBean(server);
@@ -121,6 +131,9 @@ public final class SentinelServer extends ContainerLifeCycle {
     protected void doStop() throws Exception {
         if (jmx != null) {
             jmx.close();
+        }
+        if (healthMBeans != null) {
+            healthMBeans.close();
         }
         drain();
         super.doStop();
@@ -163,9 +176,16 @@ public final class SentinelServer extends ContainerLifeCycle {
         try {
             SentinelConfig next = configFile == null ? ConfigLoader.loadEmbeddedDefault()
                     : ConfigLoader.load(configFile, plugins);
-            RuntimeSnapshot snapshot = new RuntimeSnapshot(next, clients, metrics);
-            snapshot.start();
+            RuntimeSnapshot snapshot;
+            try {
+                snapshot = new RuntimeSnapshot(next, clients, health, metrics);
+                snapshot.start();
+            } catch (Exception e) {
+                health.retainOnly(current.get().config());
+                throw e;
+            }
             RuntimeSnapshot previous = current.getAndSet(snapshot);
+            health.retainOnly(next);
             warnAboutRestartOnlyChanges(previous.config(), next);
             retireLater(previous, next.system().gracefulShutdown().toMillis());
             LOG.info("configuration reloaded from {}", next.source());

@@ -1,6 +1,7 @@
 package dev.sentinel.server.upstream;
 
 import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.health.Availability;
 import java.util.List;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SNIHostName;
@@ -38,8 +39,8 @@ public final class UpstreamClients {
     }
 
     /** A pool with a fresh balancer, whose client is built but not started. */
-    public UpstreamPool newPool(UpstreamConfig config) {
-        return new UpstreamPool(config, config.newBalancer().get(), newClient(config));
+    public UpstreamPool newPool(UpstreamConfig config, Availability availability) {
+        return new UpstreamPool(config, config.newBalancer().get(), newClient(config), availability);
     }
 
     private HttpClient newClient(UpstreamConfig config) {

@@ -1,11 +1,16 @@
 package dev.sentinel.server.upstream;
 
 import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.health.Availability;
+import dev.sentinel.server.health.CircuitBreaker;
+import dev.sentinel.server.health.TargetHealth;
 import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.LoadBalancer;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.HttpClient;
@@ -18,7 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each request {@link #acquire acquires} a {@link Lease} on the target the balancer chose and
  * {@link Lease#end ends} it when the exchange is over; the balancer sees both, which is where in-flight
- * counts and latency come from.
+ * counts and latency come from. Only targets that take traffic ({@link Availability}: healthy, not ejected,
+ * not disabled, breaker admitting) are offered to the balancer; when none is left, there is no lease and
+ * the request fails fast with 503.
  */
 public final class UpstreamPool {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
@@ -26,13 +33,15 @@ public final class UpstreamPool {
     private final UpstreamConfig config;
     private final LoadBalancer balancer;
     private final HttpClient client;
+    private final Availability availability;
     private final String scheme;
     private final AtomicBoolean warnedAboutCallbacks = new AtomicBoolean();
 
-    UpstreamPool(UpstreamConfig config, LoadBalancer balancer, HttpClient client) {
+    UpstreamPool(UpstreamConfig config, LoadBalancer balancer, HttpClient client, Availability availability) {
         this.config = config;
         this.balancer = balancer;
         this.client = client;
+        this.availability = availability;
         this.scheme = config.tls() == null ? "http" : "https";
     }
 
@@ -48,14 +57,50 @@ public final class UpstreamPool {
         return client;
     }
 
+    public Availability availability() {
+        return availability;
+    }
+
     /**
-     * The target for this request, leased until {@link Lease#end}. Called on the request's virtual thread.
+     * The target for this request, leased until {@link Lease#end}, or {@code null} when no target takes
+     * traffic. Called on the request's virtual thread.
      *
      * @throws IllegalStateException when the balancer fails or picks something that is not one of the
-     *                               pool's targets (the request then fails with a 500)
+     *                               targets it was offered (the request then fails with a 500)
      */
     public Lease acquire(Exchange exchange) {
-        List<Target> targets = config.targets();
+        return acquire(exchange, List.of());
+    }
+
+    /**
+     * As {@link #acquire(Exchange)}, never choosing one of {@code excluded} (the targets a retried request
+     * already tried).
+     */
+    public Lease acquire(Exchange exchange, Collection<Target> excluded) {
+        long now = System.nanoTime();
+        List<Target> targets = availability.selectable(now);
+        if (!excluded.isEmpty()) {
+            targets = without(targets, excluded);
+        }
+        while (!targets.isEmpty()) {
+            Target target = select(targets, exchange);
+            TargetHealth health = availability.health(target);
+            long ticket = health.start(now);
+            if (ticket != CircuitBreaker.DENIED) {
+                try {
+                    balancer.onStart(target);
+                } catch (RuntimeException e) {
+                    warnOnce("onStart", e);
+                }
+                return new Lease(target, health, ticket, now);
+            }
+            // Its half-open breaker has all the probes it admits in flight: choose among the others.
+            targets = without(targets, List.of(target));
+        }
+        return null;
+    }
+
+    private Target select(List<Target> targets, Exchange exchange) {
         Target target;
         try {
             target = balancer.select(targets, exchange);
@@ -65,12 +110,13 @@ public final class UpstreamPool {
         if (target == null || !targets.contains(target)) {
             throw new IllegalStateException(describe() + " chose " + target + ", which is not one of its targets");
         }
-        try {
-            balancer.onStart(target);
-        } catch (RuntimeException e) {
-            warnOnce("onStart", e);
-        }
-        return new Lease(target, System.nanoTime());
+        return target;
+    }
+
+    private static List<Target> without(List<Target> targets, Collection<Target> excluded) {
+        List<Target> rest = new ArrayList<>(targets);
+        rest.removeAll(excluded);
+        return List.copyOf(rest);
     }
 
     /** {@code http} or {@code https}. */
@@ -97,11 +143,15 @@ public final class UpstreamPool {
     /** One exchange with one target. Ending it more than once is harmless: only the first end counts. */
     public final class Lease {
         private final Target target;
+        private final TargetHealth health;
+        private final long ticket;
         private final long startNanos;
         private final AtomicBoolean ended = new AtomicBoolean();
 
-        private Lease(Target target, long startNanos) {
+        private Lease(Target target, TargetHealth health, long ticket, long startNanos) {
             this.target = target;
+            this.health = health;
+            this.ticket = ticket;
             this.startNanos = startNanos;
         }
 
@@ -110,7 +160,7 @@ public final class UpstreamPool {
         }
 
         /**
-         * Reports how the exchange went to the balancer.
+         * Reports how the exchange went to the balancer and to the target's health (passive ejection, breaker).
          *
          * @param status  the upstream's status, or 0 when no response began
          * @param failure why the exchange failed, or {@code null}; with status 0 as well, the request never
@@ -120,8 +170,10 @@ public final class UpstreamPool {
             if (!ended.compareAndSet(false, true)) {
                 return;
             }
-            Outcome outcome = Outcome.of(Outcomes.kind(status, failure), status,
-                    Duration.ofNanos(System.nanoTime() - startNanos));
+            long now = System.nanoTime();
+            Outcome.Kind kind = Outcomes.kind(status, failure);
+            health.end(ticket, kind, now - startNanos, now);
+            Outcome outcome = Outcome.of(kind, status, Duration.ofNanos(now - startNanos));
             try {
                 balancer.onComplete(target, outcome);
             } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinel.server.config.UpstreamConfig;
+import dev.sentinel.server.health.Availability;
 import dev.sentinel.server.limits.BodyLimitExceeded;
 import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.LoadBalancer;
@@ -114,6 +115,6 @@ class UpstreamPoolTest {
     private static UpstreamPool pool(LoadBalancer balancer) {
         UpstreamConfig config = new UpstreamConfig("u", TARGETS, "test", () -> balancer,
                 UpstreamConfig.Timeouts.defaults(), null);
-        return new UpstreamPool(config, balancer, new HttpClient());
+        return new UpstreamPool(config, balancer, new HttpClient(), Availability.alwaysAvailable("u", TARGETS));
     }
 }

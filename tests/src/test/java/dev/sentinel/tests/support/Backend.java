@@ -42,8 +42,9 @@ public final class Backend implements AutoCloseable {
     private final ServerConnector connector = new ServerConnector(server);
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
-    private Backend(Responder responder) {
+    private Backend(Responder responder, int port) {
         connector.setHost("127.0.0.1");
+        connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new Handler.Abstract() {
             @Override
@@ -59,7 +60,12 @@ public final class Backend implements AutoCloseable {
     }
 
     public static Backend start(Responder responder) throws Exception {
-        Backend backend = new Backend(responder);
+        return startOn(0, responder);
+    }
+
+    /** A backend on a given port (0 = any), e.g. to revive one a test killed. */
+    public static Backend startOn(int port, Responder responder) throws Exception {
+        Backend backend = new Backend(responder, port);
         backend.server.start();
         return backend;
     }

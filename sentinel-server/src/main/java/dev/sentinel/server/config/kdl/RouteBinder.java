@@ -3,6 +3,7 @@ package dev.sentinel.server.config.kdl;
 import dev.sentinel.server.config.MatchConfig;
 import dev.sentinel.server.config.PoliciesConfig;
 import dev.sentinel.server.config.RouteConfig;
+import dev.sentinel.server.config.RouteResilienceConfig;
 import dev.sentinel.server.config.RouteConfig.Builtin;
 import dev.sentinel.server.config.RouteConfig.ServiceType;
 import java.util.ArrayList;
@@ -65,8 +66,10 @@ final class RouteBinder {
         String builtinName = b.string("builtin-handler", null);
         KdlNode policiesNode = b.child("policies");
         KdlNode filtersNode = b.child("filters");
+        KdlNode retryNode = b.child("retry-policy");
+        KdlNode breakerNode = b.child("circuit-breaker");
         b.notYetSupported("static-files", "api-schema", "inference", "cache", "shadow", "waf-enabled",
-                "websocket", "websocket-inspection", "fallback", "retry-policy", "circuit-breaker");
+                "websocket", "websocket-inspection", "fallback");
         b.finish();
 
         MatchConfig matches = matchesNode == null ? MatchBinder.EMPTY
@@ -82,6 +85,11 @@ final class RouteBinder {
         if (!filters.isEmpty()) {
             filterNodes.put(id, filtersNode);
         }
+        RouteResilienceConfig resilience = new RouteResilienceConfig(
+                retryNode == null ? null
+                        : ResilienceBinder.retryPolicy(new Block(retryNode, b.label() + " retry-policy", b.diagnostics())),
+                breakerNode == null ? null : ResilienceBinder.circuitBreaker(
+                        new Block(breakerNode, b.label() + " circuit-breaker", b.diagnostics())));
 
         ServiceType serviceType = serviceType(b, serviceTypeName, builtinName != null);
         if (serviceType == ServiceType.WEB && upstream == null && builtinName == null) {
@@ -94,7 +102,7 @@ final class RouteBinder {
             b.diagnostics().error(upstreamNode.location(), "route '" + id + "' is builtin; it cannot also name an upstream");
         }
         return new RouteConfig(id, priority, matches, serviceType, serviceType == ServiceType.WEB ? upstream : null,
-                builtin, filters, policies);
+                builtin, filters, policies, resilience);
     }
 
     /** {@code filters "cors" "limit"}: ids, each at most once. */
@@ -167,9 +175,9 @@ final class RouteBinder {
             }
         }
         String planned = switch (name) {
-            case "config", "upstreams", "cache-purge", "cache_purge", "cache-stats", "cache_stats" ->
+            case "config", "cache-purge", "cache_purge", "cache-stats", "cache_stats" ->
                     " is not supported yet by Sentinel";
-            default -> " is unknown; accepted: status, health, metrics, not-found";
+            default -> " is unknown; accepted: status, health, metrics, not-found, upstreams";
         };
         b.diagnostics().error(b.node().location(), "builtin-handler \"" + name + "\"" + planned);
         return null;

@@ -1,5 +1,8 @@
 package dev.sentinel.server.config.kdl;
 
+import dev.sentinel.server.config.CircuitBreakerConfig;
+import dev.sentinel.server.config.HealthCheckConfig;
+import dev.sentinel.server.config.OutlierDetectionConfig;
 import dev.sentinel.server.config.UpstreamConfig;
 import dev.sentinel.server.plugin.PluginRegistry;
 import dev.sentinel.spi.Target;
@@ -61,7 +64,10 @@ final class UpstreamBinder {
         KdlNode balancingNode = b.child("load-balancing");
         KdlNode timeoutsNode = b.child("timeouts");
         KdlNode tlsNode = b.child("tls");
-        b.notYetSupported("health-check", "connection-pool", "circuit-breaker", "http-version", "sticky");
+        KdlNode healthCheckNode = b.child("health-check");
+        KdlNode breakerNode = b.child("circuit-breaker");
+        KdlNode outlierNode = b.child("outlier-detection");
+        b.notYetSupported("connection-pool", "http-version", "sticky");
         b.finish();
 
         if (targetNodes.isEmpty()) {
@@ -73,14 +79,23 @@ final class UpstreamBinder {
                 : timeouts(new Block(timeoutsNode, b.label() + " timeouts", b.diagnostics()));
         UpstreamConfig.UpstreamTls tls = tlsNode == null ? null
                 : tls(new Block(tlsNode, b.label() + " tls", b.diagnostics()));
+        HealthCheckConfig healthCheck = healthCheckNode == null ? null
+                : ResilienceBinder.healthCheck(new Block(healthCheckNode, b.label() + " health-check", b.diagnostics()));
+        CircuitBreakerConfig breaker = breakerNode == null ? null
+                : ResilienceBinder.circuitBreaker(new Block(breakerNode, b.label() + " circuit-breaker", b.diagnostics()));
+        OutlierDetectionConfig outliers = outlierNode == null ? OutlierDetectionConfig.defaults()
+                : ResilienceBinder.outlierDetection(new Block(outlierNode, b.label() + " outlier-detection",
+                b.diagnostics()));
         if (targets.isEmpty()) {
             return null;
         }
         // A refused balancer is already reported and the document will be refused; binding the upstream
         // anyway keeps routes that name it from being reported as naming nothing.
         return balancer == null
-                ? new UpstreamConfig(id, targets, UpstreamConfig.DEFAULT_LOAD_BALANCING, null, timeouts, tls)
-                : new UpstreamConfig(id, targets, balancer.type(), balancer.factory(), timeouts, tls);
+                ? new UpstreamConfig(id, targets, UpstreamConfig.DEFAULT_LOAD_BALANCING, null, timeouts, tls,
+                        healthCheck, breaker, outliers)
+                : new UpstreamConfig(id, targets, balancer.type(), balancer.factory(), timeouts, tls, healthCheck,
+                        breaker, outliers);
     }
 
     private static Target target(Block b, KdlNode node) {

@@ -87,9 +87,9 @@ class ConfigLoaderTest {
     @Test
     void zentinelKeysNotImplementedYetAreNamedAsSuch() {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(MINIMAL + """
-                upstreams { upstream "be" { target "127.0.0.1:1"; health-check { interval-secs 1 } } }
+                upstreams { upstream "be" { target "127.0.0.1:1"; connection-pool { max-connections 1 } } }
                 """, "d.kdl"));
-        assertEquals("'health-check' in upstream \"be\" is not supported yet by Sentinel",
+        assertEquals("'connection-pool' in upstream \"be\" is not supported yet by Sentinel",
                 e.errors().getFirst().message());
     }
 
