@@ -100,7 +100,7 @@ class TargetHealthTest {
         assertTrue(after.health(A).disabled());
         assertSame(before.health(A), after.health(A));
         registry.retainOnly(new SentinelConfig(null, null, null, List.of(), List.of(),
-                Map.of("u", upstream(CHECK, null, OutlierDetectionConfig.defaults(), A)), null, null));
+                Map.of("u", upstream(CHECK, null, OutlierDetectionConfig.defaults(), A)), Map.of(), Map.of(), null, null));
         assertEquals(1, registry.upstream("u").targets().size());
     }
 
