@@ -22,7 +22,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,8 +127,6 @@ class ReferenceConfigsTest {
     }
 
     /** Zentinel's target forms (crates/config/src/kdl/helpers.rs, parse_upstream_targets, zentinel#257). */
-    @Disabled("BUG: the upstream binder lacks target forms Zentinel reads: targets { target .. }, target address=..,"
-            + " target { address ..; weight .. }, and upstream-level address (refused as unknown key / bad target)")
     @Test
     void everyUpstreamTargetFormZentinelReadsIsAccepted(@TempDir Path tmp) throws Exception {
         Path file = Files.writeString(tmp.resolve("targets.kdl"), """

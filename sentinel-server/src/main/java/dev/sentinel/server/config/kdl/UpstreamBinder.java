@@ -44,23 +44,7 @@ final class UpstreamBinder {
 
     private static UpstreamConfig upstream(Block b, String id, PluginRegistry plugins) {
         b.expectShape(1);
-        List<Target> targets = new ArrayList<>();
-        List<KdlNode> targetNodes = b.children("target");
-        Map<String, KdlNode> addresses = new HashMap<>();
-        for (KdlNode node : targetNodes) {
-            Target target = target(b, node);
-            if (target == null) {
-                continue;
-            }
-            // Balancers keep state per target: one address listed twice would be one target counted twice.
-            KdlNode first = addresses.putIfAbsent(target.address(), node);
-            if (first != null) {
-                b.diagnostics().error(node.location(), "target \"" + target.address() + "\" is listed twice in "
-                        + b.label() + " (first at line " + first.location().line() + "); give it a weight instead");
-            } else {
-                targets.add(target);
-            }
-        }
+        List<Target> targets = TargetBinder.bind(b);
         KdlNode balancingNode = b.child("load-balancing");
         KdlNode timeoutsNode = b.child("timeouts");
         KdlNode tlsNode = b.child("tls");
@@ -70,10 +54,6 @@ final class UpstreamBinder {
         b.notYetSupported("connection-pool", "http-version", "sticky");
         b.finish();
 
-        if (targetNodes.isEmpty()) {
-            b.diagnostics().error(b.node().location(), "upstream '" + id
-                    + "' needs at least one target, e.g. target \"127.0.0.1:8081\"");
-        }
         BalancerBinder.Bound balancer = BalancerBinder.bind(b, balancingNode, plugins);
         UpstreamConfig.Timeouts timeouts = timeoutsNode == null ? UpstreamConfig.Timeouts.defaults()
                 : timeouts(new Block(timeoutsNode, b.label() + " timeouts", b.diagnostics()));
@@ -96,24 +76,6 @@ final class UpstreamBinder {
                         healthCheck, breaker, outliers)
                 : new UpstreamConfig(id, targets, balancer.type(), balancer.factory(), timeouts, tls, healthCheck,
                         breaker, outliers);
-    }
-
-    private static Target target(Block b, KdlNode node) {
-        boolean shapeOk = node.arguments().size() == 1 && node.arguments().getFirst() instanceof KdlValue.Str
-                && node.children().isEmpty() && node.properties().keySet().stream().allMatch("weight"::equals);
-        if (!shapeOk) {
-            b.diagnostics().error(node.location(), "'target' takes \"host:port\" and an optional weight=N");
-            return null;
-        }
-        KdlValue.Str address = (KdlValue.Str) node.arguments().getFirst();
-        HostPort hostPort = HostPort.parse(address.value());
-        if (hostPort == null) {
-            b.diagnostics().error(address.location(), "target is not host:port: \"" + address.value() + "\"");
-            return null;
-        }
-        KdlValue weightValue = node.properties().get("weight");
-        Long weight = weightValue == null ? Long.valueOf(1) : b.integer("weight", weightValue, 1, 10_000);
-        return weight == null ? null : new Target(hostPort.host(), hostPort.port(), weight.intValue());
     }
 
     private static UpstreamConfig.Timeouts timeouts(Block b) {
