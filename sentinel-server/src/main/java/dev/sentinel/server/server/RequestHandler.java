@@ -11,10 +11,13 @@ import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.observability.RouteMetrics;
 import dev.sentinel.server.observability.TraceIds;
 import dev.sentinel.server.routing.CompiledRoute;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -23,19 +26,21 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The life of a request, in order: trace id and response stamp → header limits → route → builtin
  * handler, or body limit and hand-off to the forwarding engine (the wrapped handler) → metrics when the
- * response completes.
+ * response completes. While the server is draining, HTTP/1 responses carry {@code Connection: close}.
  */
 final class RequestHandler extends Handler.Wrapper {
     private final AtomicReference<RuntimeSnapshot> current;
     private final Builtins builtins;
     private final ProxyMetrics metrics;
+    private final AtomicBoolean draining;
 
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
-                   Handler forwardingEngine) {
+                   AtomicBoolean draining, Handler forwardingEngine) {
         super(forwardingEngine);
         this.current = current;
         this.builtins = builtins;
         this.metrics = metrics;
+        this.draining = draining;
     }
 
     @Override
@@ -47,10 +52,17 @@ final class RequestHandler extends Handler.Wrapper {
 
         LimitsConfig limits = snapshot.config().limits();
         String listenerId = request.getConnectionMetaData().getConnector().getName();
+        metrics.requestArrived(listenerId);
         CompiledRoute route = snapshot.route(new JettyRoutingRequest(request), listenerId);
         String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
         request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
-        Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
+        RouteMetrics routeMetrics = metrics.route(routeId);
+        routeMetrics.started();
+        Callback completion = recordOnCompletion(callback, request, response, routeMetrics, startNanos);
+        if (draining.get() && request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            // Keep-alive clients reconnect, and their load balancer sends them elsewhere.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
 
         Refusal refusal = RequestFraming.check(request);
         if (refusal == null) {
@@ -90,7 +102,8 @@ final class RequestHandler extends Handler.Wrapper {
         return true;
     }
 
-    private Callback recordOnCompletion(Callback callback, Response response, String routeId, String method,
+    /** Body bytes come from Jetty's own counts, so streamed and cut-short bodies count what actually moved. */
+    private Callback recordOnCompletion(Callback callback, Request request, Response response, RouteMetrics route,
                                         long startNanos) {
         return new Callback.Nested(callback) {
             @Override
@@ -106,7 +119,8 @@ final class RequestHandler extends Handler.Wrapper {
             }
 
             private void record() {
-                metrics.requestCompleted(routeId, method, response.getStatus(), System.nanoTime() - startNanos);
+                metrics.requestCompleted(route, request.getMethod(), response.getStatus(), System.nanoTime() - startNanos,
+                        Request.getContentBytesRead(request), Response.getContentBytesWritten(response));
             }
         };
     }
