@@ -17,6 +17,7 @@ import dev.sentinel.server.listener.Listeners;
 import dev.sentinel.server.log.AccessLog;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.plugin.PluginRegistry;
+import dev.sentinel.server.reload.ConfigWatcher;
 import dev.sentinel.server.upstream.UpstreamClients;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -121,6 +122,13 @@ public final class SentinelServer extends ContainerLifeCycle {
         snapshot.start();
         current.set(snapshot);
         addBean(server);
+        if (initialConfig.system().autoReload()) {
+            if (configFile == null) {
+                LOG.warn("auto-reload needs a config file (-c FILE); the embedded default is not watched");
+            } else {
+                addBean(new ConfigWatcher(configFile, this::runningSha256, this::reload));
+            }
+        }
         super.doStart();
         jmx = exportMBeans(snapshot.config());
         for (String line : plugins.summary()) {
@@ -200,6 +208,12 @@ public final class SentinelServer extends ContainerLifeCycle {
         } finally {
             reloadLock.unlock();
         }
+    }
+
+    /** The hash of the configuration in force, {@code null} once stopped. */
+    private String runningSha256() {
+        RuntimeSnapshot snapshot = current.get();
+        return snapshot == null ? null : snapshot.config().sha256();
     }
 
     private JmxExport exportMBeans(SentinelConfig config) throws JMException {
