@@ -170,6 +170,7 @@ class JmxTest {
                         URI.create("http://127.0.0.1:" + httpPort + healthPath)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(503, draining.statusCode());
                 assertEquals("{\"status\":\"draining\"}", draining.body());
+                assertEquals("close", draining.headers().firstValue("Connection").orElse(""), draining.headers().toString());
                 assertEquals(0L, mbeans.getAttribute(SERVER, "ActiveRequests"));
             } finally {
                 mbeans.invoke(SERVER, "resume", null, null);

@@ -50,7 +50,6 @@ final class RequestHandler extends Handler.Wrapper {
         String traceId = TraceIds.of(request.getHeaders());
         ResponseStamp.stamp(response.getHeaders(), traceId, snapshot.config().system().securityHeaders());
 
-        LimitsConfig limits = snapshot.config().limits();
         String listenerId = request.getConnectionMetaData().getConnector().getName();
         metrics.requestArrived(listenerId);
         CompiledRoute route = snapshot.route(new JettyRoutingRequest(request), listenerId);
@@ -63,7 +62,20 @@ final class RequestHandler extends Handler.Wrapper {
             // Keep-alive clients reconnect, and their load balancer sends them elsewhere.
             response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
         }
+        // From here on the completion must run whatever happens: it balances sentinel_active_requests.
+        try {
+            if (!dispatch(request, response, completion, snapshot, route, traceId)) {
+                ErrorResponses.write(response, completion, 404, traceId, false);
+            }
+        } catch (Throwable failure) {
+            completion.failed(failure);
+        }
+        return true;
+    }
 
+    private boolean dispatch(Request request, Response response, Callback completion, RuntimeSnapshot snapshot,
+                             CompiledRoute route, String traceId) throws Exception {
+        LimitsConfig limits = snapshot.config().limits();
         Refusal refusal = RequestFraming.check(request);
         if (refusal == null) {
             refusal = RequestLimits.headerCount(request, limits.maxHeaderCount());
@@ -106,6 +118,9 @@ final class RequestHandler extends Handler.Wrapper {
     private Callback recordOnCompletion(Callback callback, Request request, Response response, RouteMetrics route,
                                         long startNanos) {
         return new Callback.Nested(callback) {
+            /** Recorded once, should a failure be reported after the response completed. */
+            private volatile boolean recorded;
+
             @Override
             public void succeeded() {
                 record();
@@ -119,6 +134,10 @@ final class RequestHandler extends Handler.Wrapper {
             }
 
             private void record() {
+                if (recorded) {
+                    return;
+                }
+                recorded = true;
                 metrics.requestCompleted(route, request.getMethod(), response.getStatus(), System.nanoTime() - startNanos,
                         Request.getContentBytesRead(request), Response.getContentBytesWritten(response));
             }
