@@ -98,7 +98,8 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
 
     /**
      * AMMS would send every body chunked; with identity transforms the client's Content-Length still
-     * holds, so it is kept (the content also times how long the body waits on the upstream): many backends refuse or mishandle chunked requests, and nginx keeps it too.
+     * holds, so it is kept: many backends refuse or mishandle chunked requests, and nginx keeps it too.
+     * The content also times how long the body waits on the upstream.
      */
     @Override
     protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,

@@ -47,8 +47,9 @@ public final class UpstreamMetrics {
 
     /** A new TCP connection to a target was established after {@code nanos}. */
     public void connected(long nanos) {
-        connectionsOpened.inc();
+        // Timed first: a scrape never sees a connection counted that is missing from the histogram.
         connectDuration.observe(nanos / 1e9);
+        connectionsOpened.inc();
     }
 
     /** The total time a request body's chunks waited to be written to the upstream connection. */
