@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import javax.management.JMException;
 import javax.management.ObjectName;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.jmx.MBeanContainer;
@@ -130,7 +130,13 @@ public final class SentinelServer extends ContainerLifeCycle {
             }
         }
         super.doStart();
-        jmx = exportMBeans(snapshot.config());
+        // Under the reload lock: an auto-reload may already be running, and must see the beans (or not) whole.
+        reloadLock.lock();
+        try {
+            jmx = exportMBeans(current.get().config());
+        } finally {
+            reloadLock.unlock();
+        }
         for (String line : plugins.summary()) {
             LOG.info("plugins: {}", line);
         }
@@ -231,6 +237,9 @@ public final class SentinelServer extends ContainerLifeCycle {
 
     /** Brings the Route MBeans in step with a configuration that just came into force. */
     private void exportRoutes(SentinelConfig config) {
+        if (jmx == null) {
+            return; // still starting: the export that follows reads the configuration in force
+        }
         try {
             jmx.routes(config.routes().stream().map(r -> r.id()).toList(), metrics);
         } catch (JMException e) {
