@@ -20,6 +20,7 @@ SKIP_SENTINEL="${SKIP_SENTINEL:-0}"           # 1 = do not start/measure Sentine
 SENTINEL_BIN="${SENTINEL_BIN:-$REPO/bin/sentinel.sh}"
 NOISE_WARN_CORES="${NOISE_WARN_CORES:-0.25}"  # warn when a run's "other" CPU use exceeds this
 SENTINEL_PORT="${SENTINEL_PORT:-18080}"
+SENTINEL_METRICS_PORT="${SENTINEL_METRICS_PORT:-18084}"
 BACKEND_PORT="${BACKEND_PORT:-18081}"
 NGINX_H1_PORT="${NGINX_H1_PORT:-18082}"
 NGINX_H2_PORT="${NGINX_H2_PORT:-18083}"
@@ -55,6 +56,7 @@ Parameters (environment variables, current value in brackets):
   SKIP_SENTINEL          1 = skip Sentinel, measure backend and nginx only [$SKIP_SENTINEL]
   SENTINEL_BIN           Sentinel launcher [$SENTINEL_BIN]
   SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT  ports [$SENTINEL_PORT $BACKEND_PORT $NGINX_H1_PORT $NGINX_H2_PORT]
+  SENTINEL_METRICS_PORT  Sentinel's metrics listener, scraped for the upstream reuse ratio [$SENTINEL_METRICS_PORT]
   NOISE_WARN_CORES       warn when a run's "other" CPU use exceeds this many CPUs [$NOISE_WARN_CORES]
   RESULTS_DIR            where raw outputs go [bench/results/<UTC timestamp>]
 
@@ -70,7 +72,8 @@ case "${1:-}" in
 esac
 
 for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
-         NGINX_WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT; do
+         NGINX_WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT \
+         SENTINEL_METRICS_PORT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a non-negative integer, got '${!v}'" >&2; exit 2; }
 done
 [[ "$NOISE_WARN_CORES" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "run.sh: NOISE_WARN_CORES must be a number, got '$NOISE_WARN_CORES'" >&2; exit 2; }
@@ -290,6 +293,7 @@ upstreams {
         target "127.0.0.1:$BACKEND_PORT"
     }
 }
+observability { metrics { address "127.0.0.1:$SENTINEL_METRICS_PORT"; path "/metrics" } }
 EOF
 cp "$TMP/backend/nginx.conf" "$RESULTS_DIR/backend-nginx.conf"
 cp "$TMP/nginx/nginx.conf" "$RESULTS_DIR/proxy-nginx.conf"
@@ -315,6 +319,22 @@ declare -A ROOT=()       # target -> root pid of its process tree (CPU accountin
 
 put() { R["$1|$2|$3"]="$4"; }
 get() { echo "${R["$1|$2|$3"]:-n/a}"; }
+
+# Sentinel's upstream counters for the backend: "attempts opened" (sentinel_upstream_*_total).
+upstream_counts() {
+  curl -s --max-time 5 "http://127.0.0.1:$SENTINEL_METRICS_PORT/metrics" | awk '
+    /^sentinel_upstream_attempts_total\{upstream="backend"\}/ { a = $2 }
+    /^sentinel_upstream_connections_opened_total\{upstream="backend"\}/ { o = $2 }
+    END { printf "%d %d\n", a, o }'
+}
+upstream_reuse() {  # $1, $2 = upstream_counts before and after the h1 saturation run
+  local a0 o0 a1 o1
+  read -r a0 o0 <<<"$1"
+  read -r a1 o1 <<<"$2"
+  put sentinel h1 attempts $(( a1 - a0 ))
+  put sentinel h1 opened $(( o1 - o0 ))
+  put sentinel h1 reuse "$(awk -v a=$(( a1 - a0 )) -v o=$(( o1 - o0 )) 'BEGIN { if (a > 0) printf "%.4f", 1 - o / a; else print "n/a" }')"
+}
 
 to_ms() {  # wrk latency like 512.00us / 1.23ms / 1.02s -> ms
   awk -v v="$1" 'BEGIN {
@@ -480,7 +500,7 @@ if awk -v b="$BUSY_START" 'BEGIN { exit !(b > 0.2) }'; then
 fi
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 ports=("$BACKEND_PORT" "$NGINX_H1_PORT" "$NGINX_H2_PORT")
-[ "$SKIP_SENTINEL" = 1 ] || ports+=("$SENTINEL_PORT")
+[ "$SKIP_SENTINEL" = 1 ] || ports+=("$SENTINEL_PORT" "$SENTINEL_METRICS_PORT")
 for port in "${ports[@]}"; do
   ! port_in_use "$port" || die "127.0.0.1:$port is already in use (a leftover server?); stop it or change the *_PORT variables"
 done
@@ -545,7 +565,9 @@ if [ "$SKIP_SENTINEL" != 1 ]; then
         warmup_h2 sentinel "$SENTINEL_PORT" "$SHORT_WARMUP_SECS"
       fi
       if ((h1_ok)); then
+        upstream_before=$(upstream_counts)
         run_wrk_sat sentinel "$SENTINEL_PORT"
+        upstream_reuse "$upstream_before" "$(upstream_counts)"
       fi
       if ((h2_ok)); then
         run_h2load sentinel h2c sat "$SENTINEL_PORT"
@@ -612,6 +634,9 @@ report() {
     "$(ratio "$(get sentinel h1 sat_rps)" "$(get backend h1 sat_rps)")" "-"
   printf '%-50s %6s %6s\n' "nginx/backend-direct throughput (h1)" \
     "$(ratio "$(get nginx h1 sat_rps)" "$(get backend h1 sat_rps)")" "-"
+  echo
+  echo "Sentinel upstream connection reuse during the h1 saturation run: $(get sentinel h1 reuse)" \
+       "(1 - opened/attempts: $(get sentinel h1 opened) connections opened for $(get sentinel h1 attempts) requests)"
   local k noisy=""
   for k in "${!R[@]}"; do
     case "$k" in

@@ -68,6 +68,7 @@ class AccessLogTest {
         assertTrue(line.contains("\"upstream\":\"be\""), line);
         assertTrue(line.contains("\"upstream_addr\":\"" + backend.address() + "\""), line);
         assertTrue(line.matches("\\{.*\"duration_ms\":[0-9.]+.*}"), line);
+        assertTrue(line.matches("\\{.*\"upstream_write_pending_ms\":[0-9.E-]+.*}"), line);
     }
 
     @Test
@@ -77,6 +78,7 @@ class AccessLogTest {
         String line = awaitLine("trace-log-404");
         assertTrue(line.contains("\"status\":404") && line.contains("\"route\":\"none\""), line);
         assertFalse(line.contains("\"upstream\""), line);
+        assertFalse(line.contains("\"upstream_write_pending_ms\""), line);
     }
 
     @Test

@@ -15,10 +15,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
+import javax.management.openmbean.CompositeData;
+import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
@@ -26,9 +31,18 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Remote JMX as an operator uses it: loopback, a password, the sentinel domain, reload(). */
+/**
+ * Remote JMX as an operator uses it: loopback, a password, the sentinel domain, reload(), drain(). The
+ * tests share one process and config file; each leaves the file as {@code config("/new")} describes it.
+ */
 class JmxTest {
     private static final ObjectName SERVER = name("sentinel:type=Server");
+    private static final ObjectName LISTENER = name("sentinel:type=Listener,name=main");
+    private static final ObjectName ROUTE = name("sentinel:type=Route,name=r");
+    private static final ObjectName DOWN_ROUTE = name("sentinel:type=Route,name=down");
+    private static final ObjectName EXTRA_ROUTE = name("sentinel:type=Route,name=extra");
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+    private static int downPort;
     private static Sentinel sentinel;
     private static Path config;
     private static int jmxPort;
@@ -42,6 +56,7 @@ class JmxTest {
         Files.setPosixFilePermissions(passwords, PosixFilePermissions.fromString("rw-------"));
         jmxPort = Ports.free();
         httpPort = Ports.free();
+        downPort = Ports.free();
         config = dir.resolve("sentinel.kdl");
         Files.writeString(config, config("/old"));
         sentinel = Sentinel.start(Dist.home(), config,
@@ -59,21 +74,118 @@ class JmxTest {
         try (JMXConnector connector = connect("admin", "s3cret")) {
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
             assertEquals(config.toString(), mbeans.getAttribute(SERVER, "ConfigSource"));
+            Files.writeString(config, config("/old"));
+            assertEquals(Boolean.TRUE, mbeans.invoke(SERVER, "reload", null, null));
             String hashBefore = (String) mbeans.getAttribute(SERVER, "ConfigSha256");
             assertEquals(64, hashBefore.length());
-            assertEquals(1, mbeans.getAttribute(SERVER, "RouteCount"));
+            assertEquals(2, mbeans.getAttribute(SERVER, "RouteCount"));
+            long succeeded = (Long) mbeans.getAttribute(SERVER, "ReloadsSucceeded");
+            long failed = (Long) mbeans.getAttribute(SERVER, "ReloadsFailed");
 
             Files.writeString(config, config("/new"));
             assertEquals(Boolean.TRUE, mbeans.invoke(SERVER, "reload", null, null));
             assertFalse(hashBefore.equals(mbeans.getAttribute(SERVER, "ConfigSha256")));
-            assertEquals(1L, mbeans.getAttribute(SERVER, "ReloadsSucceeded"));
+            assertEquals(succeeded + 1, mbeans.getAttribute(SERVER, "ReloadsSucceeded"));
             assertEquals(200, get("/new"));
 
             Files.writeString(config, "routes {");
             assertEquals(Boolean.FALSE, mbeans.invoke(SERVER, "reload", null, null));
-            assertEquals(1L, mbeans.getAttribute(SERVER, "ReloadsFailed"));
+            assertEquals(failed + 1, mbeans.getAttribute(SERVER, "ReloadsFailed"));
             assertEquals(200, get("/new"));
             Files.writeString(config, config("/new"));
+        }
+    }
+
+    @Test
+    void listenerAndRouteBeansCountTraffic() throws Exception {
+        try (JMXConnector connector = connect("monitor", "look")) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            assertEquals("127.0.0.1:" + httpPort, mbeans.getAttribute(LISTENER, "Address"));
+            assertEquals("http", mbeans.getAttribute(LISTENER, "Protocol"));
+            long listenerRequests = (Long) mbeans.getAttribute(LISTENER, "Requests");
+            long routeRequests = (Long) mbeans.getAttribute(ROUTE, "Requests");
+            long routeErrors = (Long) mbeans.getAttribute(ROUTE, "Errors");
+            long downErrors = (Long) mbeans.getAttribute(DOWN_ROUTE, "Errors");
+            // Route r serves whichever of /old and /new the config in force names; the other is a 404.
+            assertEquals(1, (get("/old") == 200 ? 1 : 0) + (get("/new") == 200 ? 1 : 0));
+            assertEquals(502, get("/down"));
+            assertEquals(listenerRequests + 3, mbeans.getAttribute(LISTENER, "Requests"));
+            // A request is counted as its response completes, just after the client has it.
+            awaitAttribute(mbeans, ROUTE, "Requests", routeRequests + 1);
+            awaitAttribute(mbeans, DOWN_ROUTE, "Errors", downErrors + 1);
+            assertEquals(routeErrors, mbeans.getAttribute(ROUTE, "Errors"));
+            assertTrue((Double) mbeans.getAttribute(ROUTE, "MeanLatencyMillis") > 0);
+            assertTrue((Double) mbeans.getAttribute(ROUTE, "RecentLatencyMillis") > 0);
+            awaitAttribute(mbeans, ROUTE, "ActiveRequests", 0L);
+            assertTrue((Long) mbeans.getAttribute(LISTENER, "ConnectionsTotal") >= 1);
+            assertTrue((Long) mbeans.getAttribute(LISTENER, "ConnectionsOpen") >= 0);
+        }
+    }
+
+    @Test
+    void routeBeansFollowReloads() throws Exception {
+        try (JMXConnector connector = connect("admin", "s3cret")) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            assertFalse(mbeans.isRegistered(EXTRA_ROUTE));
+            Files.writeString(config, config("/new").replace("routes {", "routes {\n  route \"extra\" { matches { path \"/extra\" }; builtin-handler \"status\" }"));
+            assertEquals(Boolean.TRUE, mbeans.invoke(SERVER, "reload", null, null));
+            assertTrue(mbeans.isRegistered(EXTRA_ROUTE));
+            assertEquals(200, get("/extra"));
+            awaitAttribute(mbeans, EXTRA_ROUTE, "Requests", 1L);
+
+            Files.writeString(config, config("/new"));
+            assertEquals(Boolean.TRUE, mbeans.invoke(SERVER, "reload", null, null));
+            assertFalse(mbeans.isRegistered(EXTRA_ROUTE));
+            assertTrue(mbeans.isRegistered(ROUTE));
+        }
+    }
+
+    @Test
+    void refusalsByReasonAndInstalledPluginsAreReported() throws Exception {
+        HttpRequest.Builder tooManyHeaders = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/new"));
+        IntStream.range(0, 120).forEach(i -> tooManyHeaders.header("X-Extra-" + i, "v"));
+        assertEquals(431, CLIENT.send(tooManyHeaders.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        try (JMXConnector connector = connect("monitor", "look")) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            Map<String, Long> refusals = counts((TabularData) mbeans.getAttribute(name("sentinel:type=Limits"),
+                    "RequestRefusals"));
+            assertTrue(refusals.getOrDefault("too_many_headers", 0L) >= 1, refusals.toString());
+            assertTrue(mbeans.getAttribute(name("sentinel:type=Limits"), "ConnectionRefusals") instanceof TabularData);
+
+            List<String> installed = List.of((String[]) mbeans.getAttribute(name("sentinel:type=Plugins"), "Installed"));
+            assertTrue(installed.contains("load-balancer round_robin (built-in)"), installed.toString());
+            assertEquals(0, ((String[]) mbeans.getAttribute(name("sentinel:type=Plugins"), "Problems")).length);
+        }
+    }
+
+    @Test
+    void drainFailsHealthAndClosesConnectionsUntilResumed() throws Exception {
+        try (JMXConnector connector = connect("admin", "s3cret")) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            String healthPath = get("/new") == 200 ? "/new" : "/old";
+            assertEquals(Boolean.FALSE, mbeans.getAttribute(SERVER, "Draining"));
+            mbeans.invoke(SERVER, "drain", null, null);
+            try {
+                assertEquals(Boolean.TRUE, mbeans.getAttribute(SERVER, "Draining"));
+                HttpResponse<String> draining = CLIENT.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + healthPath)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, draining.statusCode());
+                assertEquals("{\"status\":\"draining\"}", draining.body());
+                assertEquals("close", draining.headers().firstValue("Connection").orElse(""), draining.headers().toString());
+                awaitAttribute(mbeans, SERVER, "ActiveRequests", 0L);
+            } finally {
+                mbeans.invoke(SERVER, "resume", null, null);
+            }
+            assertEquals(Boolean.FALSE, mbeans.getAttribute(SERVER, "Draining"));
+            assertEquals(200, get(healthPath));
+        }
+    }
+
+    @Test
+    void theMonitorRoleCannotDrain() throws Exception {
+        try (JMXConnector connector = connect("monitor", "look")) {
+            assertThrows(SecurityException.class,
+                    () -> connector.getMBeanServerConnection().invoke(SERVER, "drain", null, null));
         }
     }
 
@@ -99,8 +211,29 @@ class JmxTest {
         return JMXConnectorFactory.connect(url, Map.of(JMXConnector.CREDENTIALS, new String[] {user, password}));
     }
 
+    private static void awaitAttribute(MBeanServerConnection mbeans, ObjectName bean, String attribute, Object expected)
+            throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (!expected.equals(mbeans.getAttribute(bean, attribute))) {
+            if (System.nanoTime() > deadline) {
+                assertEquals(expected, mbeans.getAttribute(bean, attribute), bean + " " + attribute);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    /** An MXBean's {@code Map<String, Long>} as JMX clients receive it: a table of key/value rows. */
+    private static Map<String, Long> counts(TabularData table) {
+        Map<String, Long> counts = new HashMap<>();
+        for (Object row : table.values()) {
+            CompositeData entry = (CompositeData) row;
+            counts.put((String) entry.get("key"), (Long) entry.get("value"));
+        }
+        return counts;
+    }
+
     private static int get(String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+        return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
                 .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
@@ -108,8 +241,12 @@ class JmxTest {
         return """
                 system { worker-threads 1 }
                 listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
-                routes { route "r" { matches { path "%s" }; builtin-handler "health" } }
-                """.formatted(httpPort, path);
+                routes {
+                  route "r" { matches { path "%s" }; builtin-handler "health" }
+                  route "down" { matches { path "/down" }; upstream "down" }
+                }
+                upstreams { upstream "down" { target "127.0.0.1:%d" } }
+                """.formatted(httpPort, path, downPort);
     }
 
     private static ObjectName name(String text) {

@@ -1,19 +1,27 @@
 package dev.sentinel.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -28,7 +36,20 @@ class MetricsTest {
     private static final String API_200 = "sentinel_requests_total{method=\"GET\",route=\"api\",status=\"200\"}";
     private static final String API_DURATION_COUNT = "sentinel_request_duration_seconds_count{route=\"api\"}";
 
+    /** Larger than the servlet output buffer, so part of it must reach the client before the cut. */
+    private static final int CUT_SENT = 200_000;
+    private static final int CUT_DECLARED = 2 * CUT_SENT;
+
     private static Backend backend;
+    /** Holds each request until the test releases it, so it can be seen in flight. */
+    private static Backend gated;
+    private static final Semaphore GATE = new Semaphore(0);
+    /** Released once the client has read the first part of the response that is then cut short. */
+    private static final Semaphore CUT = new Semaphore(0);
+    /** Streams a chunked answer, or cuts one short, depending on the path. */
+    private static Backend streaming;
+    /** Reached by one test only, so its first request must open a connection. */
+    private static Backend fresh;
     private static Sentinel sentinel;
     private static int port;
     private static int metricsPort;
@@ -36,6 +57,12 @@ class MetricsTest {
     @BeforeAll
     static void start() throws Exception {
         backend = Backend.echo();
+        gated = Backend.start((r, response, callback) -> {
+            GATE.acquire();
+            Backend.text(response, callback, 200, "released");
+        });
+        streaming = Backend.start(MetricsTest::stream);
+        fresh = Backend.echo();
         port = Ports.free();
         metricsPort = Ports.free();
         sentinel = Sentinel.start("""
@@ -45,13 +72,20 @@ class MetricsTest {
                   route "metrics" { priority "critical"; matches { path "/metrics" }; builtin-handler "metrics" }
                   route "api" { matches { path-prefix "/api" }; upstream "be" }
                   route "down" { matches { path-prefix "/down" }; upstream "down" }
+                  route "gated" { matches { path-prefix "/gated" }; upstream "gated" }
+                  route "stream" { matches { path-prefix "/stream" }; upstream "streaming" }
+                  route "fresh" { matches { path-prefix "/fresh" }; upstream "fresh" }
                 }
                 upstreams {
                   upstream "be" { target "%s" }
                   upstream "down" { target "127.0.0.1:%d" }
+                  upstream "gated" { target "%s" }
+                  upstream "streaming" { target "%s" }
+                  upstream "fresh" { target "%s" }
                 }
                 observability { metrics { address "127.0.0.1:%d"; path "/prom" } }
-                """.formatted(port, backend.address(), Ports.free(), metricsPort));
+                """.formatted(port, backend.address(), Ports.free(), gated.address(), streaming.address(),
+                fresh.address(), metricsPort));
     }
 
     @AfterAll
@@ -59,8 +93,28 @@ class MetricsTest {
         if (sentinel != null) {
             sentinel.close();
         }
-        if (backend != null) {
-            backend.close();
+        for (Backend b : new Backend[] {backend, gated, streaming, fresh}) {
+            if (b != null) {
+                b.close();
+            }
+        }
+    }
+
+    /** {@code /stream/chunked}: two chunks, no Content-Length; {@code /stream/cut}: declares more than it sends. */
+    private static void stream(Backend.Received received, org.eclipse.jetty.server.Response response,
+                               Callback callback) {
+        response.setStatus(200);
+        if (received.uri().startsWith("/stream/cut")) {
+            response.getHeaders().put("Content-Length", Integer.toString(CUT_DECLARED));
+            response.write(false, ByteBuffer.wrap(new byte[CUT_SENT]), Callback.from(() -> Thread.ofVirtual().start(() -> {
+                CUT.acquireUninterruptibly();
+                callback.failed(new IOException("cut short on purpose"));
+            }), callback::failed));
+        } else {
+            response.write(false, ByteBuffer.wrap("first-chunk;".getBytes(StandardCharsets.US_ASCII)),
+                    Callback.from(() -> response.write(true,
+                            ByteBuffer.wrap("second-chunk".getBytes(StandardCharsets.US_ASCII)), callback),
+                            callback::failed));
         }
     }
 
@@ -155,6 +209,120 @@ class MetricsTest {
         backend.assertNothingReceived(Duration.ofMillis(500));
     }
 
+    @Test
+    void activeRequestsRiseWhileARequestIsInFlightAndFallWhenItCompletes() throws Exception {
+        String series = "sentinel_active_requests{route=\"gated\"}";
+        CompletableFuture<HttpResponse<String>> inFlight = CLIENT.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/gated/1")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        awaitValue(series, 1);
+        GATE.release();
+        assertEquals(200, inFlight.get().statusCode());
+        awaitValue(series, 0);
+    }
+
+    @Test
+    void bodyBytesAreCountedBothWaysEvenWhenStreamed() throws Exception {
+        String in = "sentinel_request_body_bytes_total{route=\"api\"}";
+        String out = "sentinel_response_body_bytes_total{route=\"api\"}";
+        String text = scrape();
+        double inBefore = value(text, in);
+        double outBefore = value(text, out);
+        byte[] body = "x".repeat(3000).getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> fixed = CLIENT.send(HttpRequest.newBuilder(uri("/api/bytes"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+        // ofInputStream has no length: the client sends the body chunked.
+        HttpResponse<String> chunked = CLIENT.send(HttpRequest.newBuilder(uri("/api/bytes"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, fixed.statusCode());
+        assertEquals(200, chunked.statusCode());
+        awaitValue(in, inBefore + 2 * body.length);
+        awaitValue(out, outBefore + fixed.body().length() + chunked.body().length());
+    }
+
+    @Test
+    void aStreamedResponseCountsItsBytesAndACutShortOneCountsWhatWasSent() throws Exception {
+        String out = "sentinel_response_body_bytes_total{route=\"stream\"}";
+        double before = value(scrape(), out);
+        HttpResponse<String> chunked = send("GET", port, "/stream/chunked");
+        assertEquals("first-chunk;second-chunk", chunked.body());
+        awaitValue(out, before + chunked.body().length());
+        HttpResponse<java.io.InputStream> cut = CLIENT.send(HttpRequest.newBuilder(uri("/stream/cut")).build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long received = 0;
+        try (java.io.InputStream body = cut.body()) {
+            byte[] buffer = new byte[8192];
+            received = body.read(buffer);
+            CUT.release();
+            IOException cutShort = assertThrows(IOException.class, () -> {
+                while (true) {
+                    int n = body.read(buffer);
+                    if (n < 0) {
+                        return;
+                    }
+                }
+            });
+            assertTrue(received > 0, cutShort.toString());
+        }
+        String text = awaitAtLeast(out, before + chunked.body().length() + received);
+        double counted = value(text, out) - before - chunked.body().length();
+        assertTrue(counted <= CUT_SENT, "counted " + counted + " bytes of a response cut after " + CUT_SENT);
+    }
+
+    @Test
+    void upstreamAttemptsAreCountedAndKeepAliveConnectionsAreReused() throws Exception {
+        String attempts = "sentinel_upstream_attempts_total{upstream=\"be\"}";
+        String opened = "sentinel_upstream_connections_opened_total{upstream=\"be\"}";
+        String text = scrape();
+        double attemptsBefore = value(text, attempts);
+        double openedBefore = value(text, opened);
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, send("GET", port, "/api/reuse/" + i).statusCode());
+        }
+        text = awaitValue(attempts, attemptsBefore + 5);
+        // One at most (when no pooled connection was left from earlier tests); the others reuse it.
+        assertTrue(value(text, opened) - openedBefore <= 1, text);
+        assertEquals(value(text, opened), value(text, "sentinel_upstream_connect_duration_seconds_count{upstream=\"be\"}"),
+                "every connection opened is timed:\n" + text);
+    }
+
+    @Test
+    void aNewConnectionIsCountedAndItsConnectTimed() throws Exception {
+        assertEquals(200, send("GET", port, "/fresh/1").statusCode());
+        String text = awaitValue("sentinel_upstream_connections_opened_total{upstream=\"fresh\"}", 1);
+        assertEquals(1, value(text, "sentinel_upstream_connect_duration_seconds_count{upstream=\"fresh\"}"), text);
+        assertTrue(value(text, "sentinel_upstream_connect_duration_seconds_sum{upstream=\"fresh\"}") > 0, text);
+        assertEquals(1, value(text, "sentinel_upstream_attempts_total{upstream=\"fresh\"}"), text);
+    }
+
+    @Test
+    void aRefusedConnectionCountsAsAnUpstreamFailure() throws Exception {
+        String series = "sentinel_upstream_failures_total{reason=\"connect_failure\",upstream=\"down\"}";
+        double before = value(scrape(), series);
+        assertEquals(502, send("GET", port, "/down/refused").statusCode());
+        awaitValue(series, before + 1);
+    }
+
+    @Test
+    void requestsWithABodyRecordHowLongItWaitedOnTheUpstream() throws Exception {
+        String count = "sentinel_upstream_write_pending_seconds_count{upstream=\"be\"}";
+        double before = value(scrape(), count);
+        CLIENT.send(HttpRequest.newBuilder(uri("/api/pending")).POST(HttpRequest.BodyPublishers.ofString("payload"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        String text = awaitValue(count, before + 1);
+        assertTrue(text.contains("sentinel_upstream_write_pending_seconds_bucket{upstream=\"be\",le=\"0.001\"}"), text);
+        assertTrue(text.contains("sentinel_upstream_write_pending_seconds_bucket{upstream=\"be\",le=\"10.0\"}"), text);
+        // A request without a body has nothing to wait for and is not observed.
+        double gets = value(text, API_200);
+        send("GET", port, "/api/no-body");
+        assertEquals(before + 1, value(awaitValue(API_200, gets + 1), count));
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + port + path);
+    }
+
     private static HttpResponse<String> send(String method, int listenerPort, String path) throws Exception {
         return CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listenerPort + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
@@ -170,6 +338,19 @@ class MetricsTest {
     private static double value(String text, String series) {
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    /** Scrapes until {@code series} is at least {@code minimum}. */
+    private static String awaitAtLeast(String series, double minimum) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        String text = scrape();
+        while (value(text, series) < minimum) {
+            if (System.nanoTime() > deadline) {
+                fail(series + " is " + value(text, series) + ", expected at least " + minimum + ":\n" + text);
+            }
+            text = scrape();
+        }
+        return text;
     }
 
     /** Scrapes until {@code series} equals {@code expected} (a request is counted as it completes). */

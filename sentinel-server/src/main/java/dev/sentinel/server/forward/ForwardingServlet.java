@@ -6,8 +6,11 @@ import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.limits.TransferCoding;
 import dev.sentinel.server.log.RequestFacts;
+import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.observability.UpstreamMetrics;
 import dev.sentinel.server.upstream.UpstreamPool;
 import dev.sentinel.spi.Decision;
+import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -43,6 +46,14 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     private static final String TARGET_ATTRIBUTE = ForwardingServlet.class.getName() + ".target";
     private static final String LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".lease";
     private static final String NEXT_LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".nextLease";
+    private static final String CONTENT_ATTRIBUTE = ForwardingServlet.class.getName() + ".content";
+
+    private final ProxyMetrics metrics;
+
+    public ForwardingServlet(ProxyMetrics metrics) {
+        this.metrics = metrics;
+    }
+
     /**
      * AMMS reads buffer sizes from its own client; requests go through each pool's client instead,
      * so this one is never started.
@@ -120,17 +131,14 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     /**
      * AMMS would send every body chunked; with identity transforms the client's Content-Length still
      * holds, so it is kept: many backends refuse or mishandle chunked requests, and nginx keeps it too.
+     * The content also times how long the body waits on the upstream.
      */
     @Override
     protected AsyncRequestContent newProxyRequestContent(HttpServletRequest clientRequest,
                                                          HttpServletResponse proxyResponse, Request proxyRequest) {
-        long length = clientRequest.getContentLengthLong();
-        return new AsyncRequestContent() {
-            @Override
-            public long getLength() {
-                return length;
-            }
-        };
+        TimedRequestContent content = new TimedRequestContent(clientRequest.getContentLengthLong());
+        clientRequest.setAttribute(CONTENT_ATTRIBUTE, content);
+        return content;
     }
 
     @Override
@@ -161,6 +169,7 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         if (attempt != null) {
             proxyRequest.timeout(attempt.toMillis(), TimeUnit.MILLISECONDS);
         }
+        metrics.upstream(forwardRequest(clientRequest).pool().id()).attempted();
         super.sendProxyRequest(clientRequest, proxyResponse, proxyRequest);
     }
 
@@ -365,11 +374,25 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         return (ForwardRequest) clientRequest.getAttribute(ForwardRequest.ATTRIBUTE);
     }
 
-    /** Tells the pool's balancer how the exchange went; only the first call per request counts. */
-    private static void endLease(HttpServletRequest clientRequest, int status, Throwable failure) {
+    /**
+     * Tells the pool's balancer how the exchange went, and records it in the upstream's metrics and the
+     * access log's facts; only the first call per request counts.
+     */
+    private void endLease(HttpServletRequest clientRequest, int status, Throwable failure) {
         UpstreamPool.Lease lease = (UpstreamPool.Lease) clientRequest.getAttribute(LEASE_ATTRIBUTE);
-        if (lease != null) {
-            lease.end(status, failure);
+        Outcome outcome = lease == null ? null : lease.end(status, failure);
+        if (outcome == null) {
+            return;
+        }
+        UpstreamMetrics upstream = metrics.upstream(forwardRequest(clientRequest).pool().id());
+        upstream.ended(outcome);
+        TimedRequestContent content = (TimedRequestContent) clientRequest.getAttribute(CONTENT_ATTRIBUTE);
+        long pendingNanos = content == null ? -1 : content.pendingNanos();
+        if (pendingNanos >= 0) {
+            upstream.bodyWritePending(pendingNanos);
+            if (clientRequest.getAttribute(RequestFacts.ATTRIBUTE) instanceof RequestFacts facts) {
+                facts.upstreamWritePending(pendingNanos);
+            }
         }
     }
 

@@ -30,6 +30,23 @@ public interface ServerMXBean {
 
     long getReloadsFailed();
 
+    /** Requests being handled now, across all routes. */
+    long getActiveRequests();
+
+    /** True between {@link #drain()} and {@link #resume()}. */
+    boolean isDraining();
+
     /** Validates the config file, then swaps it in; false (with errors in the log) when it was refused. */
     boolean reload();
+
+    /**
+     * Takes the server out of rotation without stopping it: the {@code health} builtin answers 503
+     * {@code {"status":"draining"}}, and HTTP/1 responses carry {@code Connection: close}, so load balancers
+     * and keep-alive clients move elsewhere while requests in flight, and any that still arrive, are
+     * served. Listeners keep accepting. Watch {@code ActiveRequests}, then stop the process.
+     */
+    void drain();
+
+    /** Ends a {@link #drain()}: health answers 200 again and connections are kept alive. */
+    void resume();
 }

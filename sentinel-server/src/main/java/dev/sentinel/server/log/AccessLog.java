@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * {"timestamp":"2026-11-23T10:00:00.123Z","trace_id":"4bf9...","client_ip":"10.0.0.7","method":"GET",
  *  "path":"/api/users","query":"page=2","status":200,"duration_ms":3.1,"bytes_in":0,"bytes_out":512,
- *  "route":"api","upstream":"api-backend","upstream_addr":"10.0.1.5:8080"}
+ *  "route":"api","upstream":"api-backend","upstream_addr":"10.0.1.5:8080","upstream_write_pending_ms":0.2}
  * </pre>
  */
 public final class AccessLog extends AbstractLifeCycle implements RequestLog {
@@ -63,6 +63,9 @@ public final class AccessLog extends AbstractLifeCycle implements RequestLog {
             line.field("route", facts.routeId())
                     .field("upstream", facts.upstream())
                     .field("upstream_addr", facts.upstreamAddress());
+            if (facts.upstreamWritePendingNanos() >= 0) {
+                line.field("upstream_write_pending_ms", facts.upstreamWritePendingNanos() / 1_000_000.0);
+            }
         }
         if (!lines.offer(line.end())) {
             metrics.accessLogDropped();

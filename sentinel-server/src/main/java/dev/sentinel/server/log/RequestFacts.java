@@ -11,6 +11,7 @@ public final class RequestFacts {
     private final String routeId;
     private volatile String upstream;
     private volatile String upstreamAddress;
+    private volatile long upstreamWritePendingNanos = -1;
 
     public RequestFacts(String traceId, String routeId) {
         this.traceId = traceId;
@@ -20,6 +21,16 @@ public final class RequestFacts {
     public void upstream(String upstreamId, String address) {
         this.upstream = upstreamId;
         this.upstreamAddress = address;
+    }
+
+    /** How long the request body waited on the upstream connection (see TimedRequestContent). */
+    public void upstreamWritePending(long nanos) {
+        this.upstreamWritePendingNanos = nanos;
+    }
+
+    /** -1 when the request had no body sent upstream. */
+    long upstreamWritePendingNanos() {
+        return upstreamWritePendingNanos;
     }
 
     String traceId() {

@@ -1,18 +1,24 @@
 package dev.sentinel.server.observability;
 
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Sentinel's metrics, registered on a registry of its own (no global state). Labels use route ids,
  * never raw paths, and methods outside the standard set count as {@code OTHER}, so cardinality stays
- * bounded by the config.
+ * bounded by the config. Per-route and per-upstream series are resolved once per id
+ * ({@link #route}, {@link #upstream}) and reused by every request. Every metric: docs/metrics.md.
  */
 public final class ProxyMetrics {
     /** The route label of requests that matched no route. */
@@ -33,6 +39,17 @@ public final class ProxyMetrics {
     private final Counter filterDecisions;
     private final Counter agentCalls;
     private final Histogram agentCallDuration;
+    private final Gauge activeRequests;
+    private final Counter requestBodyBytes;
+    private final Counter responseBodyBytes;
+    private final Counter upstreamAttempts;
+    private final Counter upstreamFailures;
+    private final Counter upstreamConnectionsOpened;
+    private final Histogram upstreamConnectDuration;
+    private final Histogram upstreamWritePending;
+    private final Map<String, RouteMetrics> routes = new ConcurrentHashMap<>();
+    private final Map<String, UpstreamMetrics> upstreams = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> listenerRequests = new ConcurrentHashMap<>();
 
     public ProxyMetrics() {
         // Memory, GC, threads, class loading and process figures, under their standard jvm_/process_ names.
@@ -47,6 +64,7 @@ public final class ProxyMetrics {
                 .help("Time from request arrival to response completion")
                 .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
                 .labelNames("route")
+                .withoutExemplars()
                 .register(registry);
         refusedRequests = Counter.builder()
                 .name("sentinel_requests_refused_total")
@@ -84,6 +102,60 @@ public final class ProxyMetrics {
                 .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
                 .labelNames("agent")
                 .register(registry);
+        activeRequests = Gauge.builder()
+                .name("sentinel_active_requests")
+                .help("Requests being handled, by route")
+                .labelNames("route")
+                .withoutExemplars()
+                .register(registry);
+        requestBodyBytes = Counter.builder()
+                .name("sentinel_request_body_bytes_total")
+                .help("Request body bytes read from clients, by route; added when each request ends")
+                .labelNames("route")
+                .withoutExemplars()
+                .register(registry);
+        responseBodyBytes = Counter.builder()
+                .name("sentinel_response_body_bytes_total")
+                .help("Response body bytes written to clients, by route; added when each request ends")
+                .labelNames("route")
+                .withoutExemplars()
+                .register(registry);
+        upstreamAttempts = Counter.builder()
+                .name("sentinel_upstream_attempts_total")
+                .help("Requests sent to an upstream's targets")
+                .labelNames("upstream")
+                .withoutExemplars()
+                .register(registry);
+        upstreamFailures = Counter.builder()
+                .name("sentinel_upstream_failures_total")
+                .help("Attempts the upstream failed: connect_failure, timeout, server_error (5xx) or failure")
+                .labelNames("upstream", "reason")
+                .withoutExemplars()
+                .register(registry);
+        upstreamConnectionsOpened = Counter.builder()
+                .name("sentinel_upstream_connections_opened_total")
+                .help("TCP connections opened to an upstream's targets; reuse ratio = 1 - opened / attempts")
+                .labelNames("upstream")
+                .withoutExemplars()
+                .register(registry);
+        upstreamConnectDuration = Histogram.builder()
+                .name("sentinel_upstream_connect_duration_seconds")
+                .help("Time to establish a TCP connection to a target")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .labelNames("upstream")
+                .classicOnly()
+                .classicUpperBounds(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .withoutExemplars()
+                .register(registry);
+        upstreamWritePending = Histogram.builder()
+                .name("sentinel_upstream_write_pending_seconds")
+                .help("Per request with a body: time its chunks waited on the upstream connection to be written")
+                .unit(io.prometheus.metrics.model.snapshots.Unit.SECONDS)
+                .labelNames("upstream")
+                .classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10)
+                .withoutExemplars()
+                .register(registry);
     }
 
     /**
@@ -101,6 +173,44 @@ public final class ProxyMetrics {
     /** A filter answered a request: {@code deny}, {@code redirect} or {@code respond}. */
     public void filterDecided(String filterId, String decision) {
         filterDecisions.labelValues(filterId, decision).inc();
+    }
+
+    /** The series of route {@code routeId} ({@link #NO_ROUTE} for unmatched requests). */
+    public RouteMetrics route(String routeId) {
+        RouteMetrics found = routes.get(routeId);
+        return found != null ? found : routes.computeIfAbsent(routeId, id -> new RouteMetrics(id,
+                activeRequests.labelValues(id), requestBodyBytes.labelValues(id), responseBodyBytes.labelValues(id),
+                duration.labelValues(id)));
+    }
+
+    /** The series of upstream {@code upstreamId}. */
+    public UpstreamMetrics upstream(String upstreamId) {
+        UpstreamMetrics found = upstreams.get(upstreamId);
+        return found != null ? found : upstreams.computeIfAbsent(upstreamId, id -> new UpstreamMetrics(id,
+                upstreamAttempts.labelValues(id), upstreamFailures, upstreamConnectionsOpened.labelValues(id),
+                upstreamConnectDuration.labelValues(id), upstreamWritePending.labelValues(id)));
+    }
+
+    /** A request arrived on listener {@code listenerId} (for its JMX view). */
+    public void requestArrived(String listenerId) {
+        LongAdder found = listenerRequests.get(listenerId);
+        (found != null ? found : listenerRequests.computeIfAbsent(listenerId, id -> new LongAdder())).increment();
+    }
+
+    /** Requests that arrived on listener {@code listenerId} since start. */
+    public long listenerRequests(String listenerId) {
+        LongAdder found = listenerRequests.get(listenerId);
+        return found == null ? 0 : found.sum();
+    }
+
+    /** Requests refused so far, by reason, sorted. */
+    public Map<String, Long> requestRefusals() {
+        return byLabel(refusedRequests, "reason");
+    }
+
+    /** Connections refused or cut so far, by reason, sorted. */
+    public Map<String, Long> connectionRefusals() {
+        return byLabel(refusedConnections, "reason");
     }
 
     /** A reload attempt: {@code success} or {@code failure} (the running config stayed). */
@@ -127,10 +237,14 @@ public final class ProxyMetrics {
         refusedConnections.labelValues(reason).inc();
     }
 
-    /** Records one completed request. */
-    public void requestCompleted(String routeId, String method, int status, long nanos) {
-        requests.labelValues(routeId, METHODS.contains(method) ? method : "OTHER", statusLabel(status)).inc();
-        duration.labelValues(routeId).observe(nanos / 1e9);
+    /**
+     * Records one completed request (answered, failed or cut short) of a route whose {@link RouteMetrics#started}
+     * was called; {@code bytesIn}/{@code bytesOut} are the body bytes actually read and written.
+     */
+    public void requestCompleted(RouteMetrics route, String method, int status, long nanos, long bytesIn,
+                                 long bytesOut) {
+        requests.labelValues(route.routeId(), METHODS.contains(method) ? method : "OTHER", statusLabel(status)).inc();
+        route.completed(status, nanos, bytesIn, bytesOut);
     }
 
     /** The registry, for metrics kept beside these ({@link HealthMetrics}). */
@@ -141,6 +255,12 @@ public final class ProxyMetrics {
     /** Writes every metric in the Prometheus text format. */
     public void writeTo(OutputStream out) throws IOException {
         writer.write(out, registry.scrape());
+    }
+
+    private static Map<String, Long> byLabel(Counter counter, String label) {
+        Map<String, Long> counts = new TreeMap<>();
+        counter.collect().getDataPoints().forEach(p -> counts.put(p.getLabels().get(label), (long) p.getValue()));
+        return counts;
     }
 
     private static String statusLabel(int status) {

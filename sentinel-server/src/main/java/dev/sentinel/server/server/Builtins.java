@@ -9,29 +9,39 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 
 /**
  * The responses Sentinel serves itself: {@code status}, {@code health}, {@code metrics}, {@code not-found},
- * {@code upstreams}.
+ * {@code upstreams}. While the server drains, {@code health} answers 503 {@code {"status":"draining"}}, so
+ * load balancers take it out of rotation.
  */
 final class Builtins {
     private static final String JSON = "application/json";
 
     private final ProxyMetrics metrics;
     private final Instant startedAt;
+    private final AtomicBoolean draining;
 
-    Builtins(ProxyMetrics metrics, Instant startedAt) {
+    Builtins(ProxyMetrics metrics, Instant startedAt, AtomicBoolean draining) {
         this.metrics = metrics;
         this.startedAt = startedAt;
+        this.draining = draining;
     }
 
     void handle(Builtin builtin, RuntimeSnapshot snapshot, Response response, Callback callback, String traceId) {
         switch (builtin) {
             case STATUS -> write(response, callback, 200, JSON, status(snapshot));
-            case HEALTH -> write(response, callback, 200, JSON, "{\"status\":\"healthy\"}");
+            case HEALTH -> {
+                if (draining.get()) {
+                    write(response, callback, 503, JSON, "{\"status\":\"draining\"}");
+                } else {
+                    write(response, callback, 200, JSON, "{\"status\":\"healthy\"}");
+                }
+            }
             case METRICS -> writeMetrics(response, callback);
             case NOT_FOUND -> ErrorResponses.write(response, callback, 404, traceId, false);
             case UPSTREAMS -> write(response, callback, 200, JSON, snapshot.upstreamsJson());

@@ -15,11 +15,14 @@ import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.observability.RouteMetrics;
 import dev.sentinel.server.observability.TraceIds;
 import dev.sentinel.server.routing.CompiledRoute;
 import dev.sentinel.spi.Decision;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -29,19 +32,21 @@ import org.eclipse.jetty.util.Callback;
  * The life of a request, in order: trace id and response stamp → header limits → route → body limit →
  * the route's filters (request phase) → builtin handler, or hand-off to the forwarding engine (the wrapped
  * handler), with the filters' response phase owed to whichever answers → metrics when the response
- * completes.
+ * completes. While the server is draining, HTTP/1 responses carry {@code Connection: close}.
  */
 final class RequestHandler extends Handler.Wrapper {
     private final AtomicReference<RuntimeSnapshot> current;
     private final Builtins builtins;
     private final ProxyMetrics metrics;
+    private final AtomicBoolean draining;
 
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
-                   Handler forwardingEngine) {
+                   AtomicBoolean draining, Handler forwardingEngine) {
         super(forwardingEngine);
         this.current = current;
         this.builtins = builtins;
         this.metrics = metrics;
+        this.draining = draining;
     }
 
     @Override
@@ -51,14 +56,33 @@ final class RequestHandler extends Handler.Wrapper {
         String traceId = TraceIds.of(request.getHeaders());
         ResponseStamp.stamp(response.getHeaders(), traceId, snapshot.config().system().securityHeaders());
 
-        LimitsConfig limits = snapshot.config().limits();
         String listenerId = request.getConnectionMetaData().getConnector().getName();
+        metrics.requestArrived(listenerId);
         JettyRoutingRequest routing = new JettyRoutingRequest(request);
         CompiledRoute route = snapshot.route(routing, listenerId);
         String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
         request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
-        Callback completion = recordOnCompletion(callback, response, routeId, request.getMethod(), startNanos);
+        RouteMetrics routeMetrics = metrics.route(routeId);
+        routeMetrics.started();
+        Callback completion = recordOnCompletion(callback, request, response, routeMetrics, startNanos);
+        if (draining.get() && request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            // Keep-alive clients reconnect, and their load balancer sends them elsewhere.
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
+        // From here on the completion must run whatever happens: it balances sentinel_active_requests.
+        try {
+            if (!dispatch(request, response, completion, snapshot, route, routing, traceId)) {
+                ErrorResponses.write(response, completion, 404, traceId, false);
+            }
+        } catch (Throwable failure) {
+            completion.failed(failure);
+        }
+        return true;
+    }
 
+    private boolean dispatch(Request request, Response response, Callback completion, RuntimeSnapshot snapshot,
+                             CompiledRoute route, JettyRoutingRequest routing, String traceId) throws Exception {
+        LimitsConfig limits = snapshot.config().limits();
         Refusal refusal = RequestFraming.check(request);
         if (refusal == null) {
             refusal = RequestLimits.headerCount(request, limits.maxHeaderCount());
@@ -82,7 +106,7 @@ final class RequestHandler extends Handler.Wrapper {
 
         FilterChain filters = snapshot.filters(route.id());
         if (filters.isEmpty()) {
-            return dispatch(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE,
+            return serve(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE,
                     clientAuthority);
         }
         FilterChain.Run run = filters.onRequest(limited, response, route.id(), config.upstream(),
@@ -91,12 +115,12 @@ final class RequestHandler extends Handler.Wrapper {
             Replies.write(run.decision(), run.beforeCommit(response), completion, traceId);
             return true;
         }
-        return dispatch(snapshot, config, run.request(), response, completion, traceId, run, clientAuthority);
+        return serve(snapshot, config, run.request(), response, completion, traceId, run, clientAuthority);
     }
 
     /** Hands the request to its builtin handler, or to the forwarding engine. */
-    private boolean dispatch(RuntimeSnapshot snapshot, RouteConfig config, Request request, Response response,
-                             Callback completion, String traceId, ResponsePhase responsePhase, String clientAuthority)
+    private boolean serve(RuntimeSnapshot snapshot, RouteConfig config, Request request, Response response,
+                          Callback completion, String traceId, ResponsePhase responsePhase, String clientAuthority)
             throws Exception {
         if (config.serviceType() == RouteConfig.ServiceType.BUILTIN) {
             builtins.handle(config.builtin(), snapshot, responsePhase.beforeCommit(response), completion, traceId);
@@ -124,9 +148,13 @@ final class RequestHandler extends Handler.Wrapper {
         return true;
     }
 
-    private Callback recordOnCompletion(Callback callback, Response response, String routeId, String method,
+    /** Body bytes come from Jetty's own counts, so streamed and cut-short bodies count what actually moved. */
+    private Callback recordOnCompletion(Callback callback, Request request, Response response, RouteMetrics route,
                                         long startNanos) {
         return new Callback.Nested(callback) {
+            /** Recorded once, should a failure be reported after the response completed. */
+            private volatile boolean recorded;
+
             @Override
             public void succeeded() {
                 record();
@@ -140,7 +168,12 @@ final class RequestHandler extends Handler.Wrapper {
             }
 
             private void record() {
-                metrics.requestCompleted(routeId, method, response.getStatus(), System.nanoTime() - startNanos);
+                if (recorded) {
+                    return;
+                }
+                recorded = true;
+                metrics.requestCompleted(route, request.getMethod(), response.getStatus(), System.nanoTime() - startNanos,
+                        Request.getContentBytesRead(request), Response.getContentBytesWritten(response));
             }
         };
     }

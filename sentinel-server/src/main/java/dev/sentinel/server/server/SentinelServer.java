@@ -11,24 +11,33 @@ import dev.sentinel.server.health.HealthListener;
 import dev.sentinel.server.health.HealthRegistry;
 import dev.sentinel.server.jmx.HealthMBeans;
 import dev.sentinel.server.jmx.JmxExport;
+import dev.sentinel.server.jmx.LimitsView;
+import dev.sentinel.server.jmx.ListenerView;
+import dev.sentinel.server.jmx.PluginsView;
 import dev.sentinel.server.jmx.ServerControl;
+import dev.sentinel.server.jmx.ServerMXBean;
 import dev.sentinel.server.listener.Listeners;
 import dev.sentinel.server.log.AccessLog;
 import dev.sentinel.server.observability.HealthMetrics;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.plugin.PluginRegistry;
+import dev.sentinel.server.reload.ConfigWatcher;
 import dev.sentinel.server.upstream.UpstreamClients;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.jmx.MBeanContainer;
@@ -36,6 +45,7 @@ import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
@@ -56,6 +66,9 @@ public final class SentinelServer extends ContainerLifeCycle {
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final ReentrantLock reloadLock = new ReentrantLock();
+    /** Set by the JMX {@code drain()}: health answers 503 and HTTP/1 responses close their connection. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    private final List<ListenerView> listenerViews = new ArrayList<>();
     private Server server;
     private UpstreamClients clients;
     private Instant startedAt;
@@ -85,12 +98,14 @@ public final class SentinelServer extends ContainerLifeCycle {
         server.addBean(new MBeanContainer(ManagementFactory.getPlatformMBeanServer()));
         int selectors = selectors(initialConfig.system().workerThreads());
         for (ListenerConfig listener : initialConfig.listeners()) {
-            server.addConnector(Listeners.newConnector(server, listener, initialConfig.system(), initialConfig.limits(),
-                    metrics, selectors));
+            ServerConnector connector = Listeners.newConnector(server, listener, initialConfig.system(),
+                    initialConfig.limits(), metrics, selectors);
+            listenerViews.add(new ListenerView(listener, connector, metrics));
+            server.addConnector(connector);
         }
-        clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool());
-        Builtins builtins = new Builtins(metrics, startedAt);
-        Handler requestPath = new RequestHandler(current, builtins, metrics, forwardingEngine());
+        clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool(), metrics);
+        Builtins builtins = new Builtins(metrics, startedAt, draining);
+        Handler requestPath = new RequestHandler(current, builtins, metrics, draining, forwardingEngine());
         MetricsEndpoint endpoint = initialConfig.observability().metrics();
         if (endpoint != null) {
             server.addConnector(Listeners.newPlainConnector(server,
@@ -117,8 +132,21 @@ public final class SentinelServer extends ContainerLifeCycle {
         snapshot.start();
         current.set(snapshot);
         addBean(server);
+        if (initialConfig.system().autoReload()) {
+            if (configFile == null) {
+                LOG.warn("auto-reload needs a config file (-c FILE); the embedded default is not watched");
+            } else {
+                addBean(new ConfigWatcher(configFile, this::runningSha256, this::reload));
+            }
+        }
         super.doStart();
-        jmx = JmxExport.register(new ServerControl(this::state, this::reload));
+        // Under the reload lock: an auto-reload may already be running, and must see the beans (or not) whole.
+        reloadLock.lock();
+        try {
+            jmx = exportMBeans(current.get().config());
+        } finally {
+            reloadLock.unlock();
+        }
         for (String line : plugins.summary()) {
             LOG.info("plugins: {}", line);
         }
@@ -190,6 +218,7 @@ public final class SentinelServer extends ContainerLifeCycle {
             retireLater(previous, next.system().gracefulShutdown().toMillis());
             LOG.info("configuration reloaded from {}", next.source());
             metrics.configReloaded(true);
+            exportRoutes(next);
             return true;
         } catch (ConfigException e) {
             LOG.error("reload refused, keeping the running configuration:");
@@ -207,6 +236,37 @@ public final class SentinelServer extends ContainerLifeCycle {
         }
     }
 
+    /** The hash of the configuration in force, {@code null} once stopped. */
+    private String runningSha256() {
+        RuntimeSnapshot snapshot = current.get();
+        return snapshot == null ? null : snapshot.config().sha256();
+    }
+
+    private JmxExport exportMBeans(SentinelConfig config) throws JMException {
+        JmxExport export = new JmxExport();
+        export.register(new ObjectName(ServerMXBean.OBJECT_NAME), new ServerControl(this::state, this::reload,
+                draining));
+        export.register(new ObjectName("sentinel:type=Limits"), new LimitsView(metrics));
+        export.register(new ObjectName("sentinel:type=Plugins"), new PluginsView(plugins));
+        for (int i = 0; i < listenerViews.size(); i++) {
+            export.register(JmxExport.name("Listener", config.listeners().get(i).id()), listenerViews.get(i));
+        }
+        export.routes(config.routes().stream().map(r -> r.id()).toList(), metrics);
+        return export;
+    }
+
+    /** Brings the Route MBeans in step with a configuration that just came into force. */
+    private void exportRoutes(SentinelConfig config) {
+        if (jmx == null) {
+            return; // still starting: the export that follows reads the configuration in force
+        }
+        try {
+            jmx.routes(config.routes().stream().map(r -> r.id()).toList(), metrics);
+        } catch (JMException e) {
+            LOG.warn("updating the route MBeans failed", e);
+        }
+    }
+
     private ServerControl.State state() {
         RuntimeSnapshot snapshot = current.get();
         SentinelConfig config = snapshot == null ? initialConfig : snapshot.config();
@@ -214,12 +274,12 @@ public final class SentinelServer extends ContainerLifeCycle {
                 .map(l -> l.id() + "=" + l.host() + ":" + l.port()).toList();
         return new ServerControl.State(Version.CURRENT, Duration.between(startedAt, Instant.now()).toSeconds(),
                 config.source(), config.sha256(), listeners, config.routes().size(), config.upstreams().size(),
-                metrics.configReloads(true), metrics.configReloads(false));
+                metrics.configReloads(true), metrics.configReloads(false), graceful.getCurrentRequestCount());
     }
 
     private Handler forwardingEngine() {
         ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder("forward", new ForwardingServlet());
+        ServletHolder holder = new ServletHolder("forward", new ForwardingServlet(metrics));
         holder.setAsyncSupported(true);
         holder.setInitParameter("preserveHost", "true");
         holder.setInitParameter("timeout", "0");

@@ -2,6 +2,7 @@ package dev.sentinel.server.upstream;
 
 import dev.sentinel.server.config.UpstreamConfig;
 import dev.sentinel.server.health.Availability;
+import dev.sentinel.server.observability.ProxyMetrics;
 import java.util.List;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SNIHostName;
@@ -31,11 +32,13 @@ public final class UpstreamClients {
     private final Executor executor;
     private final Scheduler scheduler;
     private final ByteBufferPool bufferPool;
+    private final ProxyMetrics metrics;
 
-    public UpstreamClients(Executor executor, Scheduler scheduler, ByteBufferPool bufferPool) {
+    public UpstreamClients(Executor executor, Scheduler scheduler, ByteBufferPool bufferPool, ProxyMetrics metrics) {
         this.executor = executor;
         this.scheduler = scheduler;
         this.bufferPool = bufferPool;
+        this.metrics = metrics;
     }
 
     /** A pool with a fresh balancer, whose client is built but not started. */
@@ -51,6 +54,7 @@ public final class UpstreamClients {
         connector.setByteBufferPool(bufferPool);
         connector.setConnectTimeout(config.timeouts().connect());
         connector.setTCPNoDelay(true);
+        connector.addEventListener(new ConnectTimer(metrics.upstream(config.id())));
         if (config.tls() != null) {
             connector.setSslContextFactory(sslContextFactory(config.tls()));
         }

@@ -165,10 +165,11 @@ public final class UpstreamPool {
          * @param status  the upstream's status, or 0 when no response began
          * @param failure why the exchange failed, or {@code null}; with status 0 as well, the request never
          *                went out (the client's side failed first), which says nothing about the target
+         * @return the outcome reported, or {@code null} when the lease had ended already
          */
-        public void end(int status, Throwable failure) {
+        public Outcome end(int status, Throwable failure) {
             if (!ended.compareAndSet(false, true)) {
-                return;
+                return null;
             }
             long now = System.nanoTime();
             Outcome.Kind kind = Outcomes.kind(status, failure);
@@ -179,6 +180,7 @@ public final class UpstreamPool {
             } catch (RuntimeException e) {
                 warnOnce("onComplete", e);
             }
+            return outcome;
         }
     }
 }

@@ -64,7 +64,8 @@ public final class ConfigLoader {
         return new DocumentBinder(fileName, sha256(text), document, plugins).bind();
     }
 
-    private static String sha256(String text) {
+    /** The {@link SentinelConfig#sha256()} a configuration read from {@code text} has. */
+    public static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(text.getBytes(StandardCharsets.UTF_8)));

@@ -18,10 +18,11 @@ final class SimpleBlocks {
         var graceful = b.seconds(new String[] {"graceful-shutdown-timeout-secs"},
                 SystemConfig.DEFAULT_GRACEFUL_SHUTDOWN, 0);
         boolean securityHeaders = b.bool("security-headers", SystemConfig.DEFAULT_SECURITY_HEADERS);
-        b.notYetSupported("daemon", "pid-file", "user", "group", "working-directory", "auto-reload",
-                "trace-id-format", "route-cache-size");
+        boolean autoReload = b.bool("auto-reload", SystemConfig.DEFAULT_AUTO_RELOAD);
+        b.notYetSupported("daemon", "pid-file", "user", "group", "working-directory", "trace-id-format",
+                "route-cache-size");
         b.finish();
-        return new SystemConfig(workers, maxConnections, graceful, securityHeaders);
+        return new SystemConfig(workers, maxConnections, graceful, securityHeaders, autoReload);
     }
 
     static LimitsConfig limits(Block b) {
