@@ -12,8 +12,11 @@ import dev.sentinel.server.upstream.UpstreamPool;
 import dev.sentinel.spi.Decision;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
+import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +27,7 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
+import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -219,6 +223,20 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         if (ResponseReplacement.of(clientRequest) != null) {
             // An agent answered the response head: none of the upstream's response may reach the client.
             serverResponse.abort(ResponseReplacement.abortCause());
+        }
+    }
+
+    /**
+     * Each chunk goes to the client as it came from the upstream. AMMS writes through the stream's
+     * {@code write(byte[])}, which Jetty aggregates until its buffer fills: a small server-sent event
+     * would wait there, with the client waiting for it, until the upstream sent enough more or ended.
+     */
+    @Override
+    protected void writeProxyResponseContent(ServletOutputStream output, ByteBuffer content) throws IOException {
+        if (output instanceof HttpOutput httpOutput) {
+            httpOutput.write(content);
+        } else {
+            super.writeProxyResponseContent(output, content);
         }
     }
 

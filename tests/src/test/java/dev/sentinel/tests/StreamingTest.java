@@ -1,0 +1,74 @@
+package dev.sentinel.tests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinel.tests.support.Backend;
+import dev.sentinel.tests.support.Ports;
+import dev.sentinel.tests.support.Sentinel;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.util.Callback;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streams are relayed as they arrive: an event the upstream flushed reaches the client while the upstream
+ * still holds the response open (server-sent events, long polls, progress output), however small it is.
+ */
+class StreamingTest {
+    @Test
+    void eachFlushedEventReachesTheClientBeforeTheStreamEnds() throws Exception {
+        CountDownLatch firstSeen = new CountDownLatch(1);
+        CountDownLatch secondSeen = new CountDownLatch(1);
+        try (Backend backend = Backend.start((received, response, callback) -> {
+            response.setStatus(200);
+            response.getHeaders().put("Content-Type", "text/event-stream");
+            Callback.Completable first = new Callback.Completable();
+            response.write(false, ascii("data: one\n\n"), first);
+            first.get(10, TimeUnit.SECONDS);
+            // The upstream holds the stream open until the client has the first event.
+            assertTrue(firstSeen.await(10, TimeUnit.SECONDS), "the first event never reached the client");
+            Callback.Completable second = new Callback.Completable();
+            response.write(false, ascii("data: two\n\n"), second);
+            second.get(10, TimeUnit.SECONDS);
+            assertTrue(secondSeen.await(10, TimeUnit.SECONDS), "the second event never reached the client");
+            response.write(true, ascii("data: end\n\n"), callback);
+        })) {
+            int port = Ports.free();
+            try (Sentinel sentinel = Sentinel.start("""
+                    system { worker-threads 1 }
+                    listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                    routes { route "events" { matches { path-prefix "/" }; upstream "be" } }
+                    upstreams { upstream "be" { target "%s" } }
+                    """.formatted(port, backend.address()))) {
+                HttpResponse<InputStream> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/events")).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                assertEquals(200, response.statusCode());
+                try (BufferedReader events = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                    assertEquals("data: one", events.readLine());
+                    firstSeen.countDown();
+                    assertEquals("", events.readLine());
+                    assertEquals("data: two", events.readLine());
+                    secondSeen.countDown();
+                    assertEquals("", events.readLine());
+                    assertEquals("data: end", events.readLine());
+                }
+            }
+        }
+    }
+
+    private static ByteBuffer ascii(String text) {
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
+    }
+}
