@@ -1,7 +1,6 @@
 package dev.sentinel.server.forward;
 
 import dev.sentinel.server.agent.ResponseReplacement;
-import dev.sentinel.server.error.ErrorBody;
 import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.limits.TransferCoding;
@@ -9,7 +8,6 @@ import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.observability.UpstreamMetrics;
 import dev.sentinel.server.upstream.UpstreamPool;
-import dev.sentinel.spi.Decision;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import jakarta.servlet.ServletOutputStream;
@@ -32,7 +30,6 @@ import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpVersion;
 
 /**
@@ -326,29 +323,7 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             attempts.finish(status, status >= 500);
         }
         try {
-            if (proxyResponse.isCommitted()) {
-                // Bytes already reached the client: cut the connection so a truncated body never looks whole.
-                proxyResponse.sendError(-1);
-                return;
-            }
-            // An upstream response that failed after its head arrived (a bad chunk, say) already had its
-            // headers copied: none of it may ride on the error, so start again from Sentinel's own stamp.
-            ForwardRequest forward = forwardRequest(clientRequest);
-            proxyResponse.reset();
-            ResponseStamp.stamp(ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders(),
-                    forward.traceId(), forward.securityHeaders());
-            proxyResponse.setStatus(status);
-            proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
-            proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
-            forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
-            Decision replacement = ResponseReplacement.of(clientRequest);
-            if (replacement != null) {
-                ResponseReplacement.write(replacement, proxyResponse, forward.traceId());
-                return;
-            }
-            byte[] body = ErrorBody.json(status, forward.traceId());
-            proxyResponse.setContentLength(body.length);
-            proxyResponse.getOutputStream().write(body);
+            ErrorReply.write(clientRequest, proxyResponse, status, forwardRequest(clientRequest));
         } catch (Exception e) {
             _log.debug("error response failed for {}", clientRequest.getRequestURI(), e);
         } finally {
