@@ -7,26 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
-import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.Locale;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -39,7 +30,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Request and response bodies pass through intact, and body limits stop what is too large. */
 class BodiesTest {
     private static final int GLOBAL_LIMIT = 4 * 1024 * 1024;
-    private static final byte[] CRLF = {'\r', '\n'};
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private static Backend backend;
@@ -118,10 +108,10 @@ class BodiesTest {
     void chunkedBodiesReachTheBackendByteIdentical(String method, int size) throws Exception {
         byte[] body = bytes(size);
         String path = "/chunked/" + method + "/" + size;
-        try (Raw raw = Raw.open(port)) {
-            raw.write(method + " " + path + " HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n");
-            raw.writeChunked(body, 1, 7, 8192, 65536, 3000);
-            Raw.Response response = raw.read();
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send(method + " " + path + " HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n");
+            raw.sendChunked(body, 1, 7, 8192, 65536, 3000);
+            RawHttp1.Response response = raw.read();
             assertEquals(200, response.status(), response.text());
             assertEquals(size + " " + sha256(body), response.text());
         }
@@ -148,11 +138,11 @@ class BodiesTest {
 
     @Test
     void headResponseHasNoBodyAndTheConnectionStaysUsable() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("HEAD /head HTTP/1.1\r\nHost: test\r\n\r\n");
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("HEAD /head HTTP/1.1\r\nHost: test\r\n\r\n");
             assertEquals(200, raw.read(false).status());
-            raw.write("GET /after-head HTTP/1.1\r\nHost: test\r\n\r\n");
-            Raw.Response after = raw.read();
+            raw.send("GET /after-head HTTP/1.1\r\nHost: test\r\n\r\n");
+            RawHttp1.Response after = raw.read();
             assertEquals(200, after.status(), after.text());
             assertEquals("0 " + sha256(new byte[0]), after.text());
         }
@@ -162,21 +152,21 @@ class BodiesTest {
     @ParameterizedTest(name = "{0}")
     @CsvSource({"204", "304"})
     void bodilessStatusesPassThroughAndTheConnectionStaysUsable(int status) throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("GET /status/" + status + " HTTP/1.1\r\nHost: test\r\n\r\n");
-            Raw.Response response = raw.read();
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("GET /status/" + status + " HTTP/1.1\r\nHost: test\r\n\r\n");
+            RawHttp1.Response response = raw.read();
             assertEquals(status, response.status());
             assertEquals(0, response.body().length);
-            raw.write("GET /after-" + status + " HTTP/1.1\r\nHost: test\r\n\r\n");
+            raw.send("GET /after-" + status + " HTTP/1.1\r\nHost: test\r\n\r\n");
             assertEquals(200, raw.read().status());
         }
     }
 
     @Test
     void compressedResponseIsPassedThroughUndecoded() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("GET /gzip HTTP/1.1\r\nHost: test\r\nAccept-Encoding: gzip\r\n\r\n");
-            Raw.Response response = raw.read();
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("GET /gzip HTTP/1.1\r\nHost: test\r\nAccept-Encoding: gzip\r\n\r\n");
+            RawHttp1.Response response = raw.read();
             assertEquals(200, response.status());
             assertEquals("gzip", response.header("Content-Encoding"));
             assertArrayEquals(gzip(bytes(10_000)), response.body());
@@ -185,10 +175,10 @@ class BodiesTest {
 
     @Test
     void acceptEncodingIsForwardedAsSentAndNeverAdded() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("GET /encoding/gzip HTTP/1.1\r\nHost: test\r\nAccept-Encoding: gzip, br\r\n\r\n");
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("GET /encoding/gzip HTTP/1.1\r\nHost: test\r\nAccept-Encoding: gzip, br\r\n\r\n");
             assertEquals(200, raw.read().status());
-            raw.write("GET /encoding/none HTTP/1.1\r\nHost: test\r\n\r\n");
+            raw.send("GET /encoding/none HTTP/1.1\r\nHost: test\r\n\r\n");
             assertEquals(200, raw.read().status());
         }
         assertEquals("gzip, br", received("/encoding/gzip").header("Accept-Encoding"));
@@ -198,34 +188,34 @@ class BodiesTest {
 
     @Test
     void http10RequestWithoutBodyIsAnsweredAndTheConnectionClosed() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("GET /h10/plain HTTP/1.0\r\n\r\n");
-            Raw.Response response = raw.read();
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("GET /h10/plain HTTP/1.0\r\n\r\n");
+            RawHttp1.Response response = raw.read();
             assertEquals(200, response.status(), response.text());
             assertEquals("0 " + sha256(new byte[0]), response.text());
-            assertTrue(raw.atEof(), "an HTTP/1.0 exchange without keep-alive ends with the connection");
+            assertTrue(raw.closedByPeer(), "an HTTP/1.0 exchange without keep-alive ends with the connection");
         }
         assertEquals("GET", received("/h10/plain").method());
     }
 
     @Test
     void http10RequestWithBodyIsForwarded() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("POST /h10/body HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
-            Raw.Response response = raw.read();
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST /h10/body HTTP/1.0\r\nContent-Length: 5\r\n\r\nhello");
+            RawHttp1.Response response = raw.read();
             assertEquals(200, response.status(), response.text());
-            assertTrue(raw.atEof());
+            assertTrue(raw.closedByPeer());
         }
         assertEquals("hello", received("/h10/body").bodyText());
     }
 
     @Test
     void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("POST /expect HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST /expect HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n");
             assertEquals(100, raw.read().status());
-            raw.write("hello");
-            Raw.Response response = raw.read();
+            raw.send("hello");
+            RawHttp1.Response response = raw.read();
             assertEquals(200, response.status(), response.text());
         }
         assertEquals("hello", received("/expect").bodyText());
@@ -233,10 +223,10 @@ class BodiesTest {
 
     @Test
     void expectContinueRequestWhoseBodyFollowsAtOnceIsServed() throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("POST /expect-eager HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n"
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST /expect-eager HTTP/1.1\r\nHost: test\r\nContent-Length: 5\r\n"
                     + "Expect: 100-continue\r\n\r\nhello");
-            Raw.Response response = raw.read();
+            RawHttp1.Response response = raw.read();
             if (response.status() == 100) {
                 response = raw.read();
             }
@@ -247,11 +237,11 @@ class BodiesTest {
 
     @Test
     void declaredContentLengthOverTheLimitIsRefusedBeforeForwarding() throws Exception {
-        try (Raw raw = Raw.open(port)) {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
             // Only the head is sent: the refusal must not wait for the body.
-            raw.write("POST /guarded/too-big HTTP/1.1\r\nHost: test\r\nContent-Length: " + (GLOBAL_LIMIT + 1)
+            raw.send("POST /guarded/too-big HTTP/1.1\r\nHost: test\r\nContent-Length: " + (GLOBAL_LIMIT + 1)
                     + "\r\n\r\n");
-            Raw.Response response = raw.read();
+            RawHttp1.Response response = raw.read();
             assertEquals(413, response.status());
             assertTrue(response.text().matches(
                     "\\{\"error\":\"[^\"]+\",\"status\":413,\"trace_id\":\"[0-9a-f]{32}\"}"), response.text());
@@ -273,8 +263,8 @@ class BodiesTest {
     @ParameterizedTest(name = "chunked: {0}")
     @ValueSource(booleans = {true, false})
     void bodyCutByTheClientNeverReachesTheBackendAsComplete(boolean chunked) throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("POST /guarded/cut HTTP/1.1\r\nHost: test\r\n"
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST /guarded/cut HTTP/1.1\r\nHost: test\r\n"
                     + (chunked ? "Transfer-Encoding: chunked\r\n\r\n400\r\n" : "Content-Length: 4096\r\n\r\n")
                     + "a".repeat(1024));
         }
@@ -299,15 +289,15 @@ class BodiesTest {
 
     /** Streams {@code count} chunks of {@code chunk} bytes: the answer is 413 or a cut connection, never a pass. */
     private static void assertChunkedBodyRefused(String path, int chunk, int count) throws Exception {
-        try (Raw raw = Raw.open(port)) {
-            raw.write("POST " + path + " HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n");
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST " + path + " HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n");
             try {
-                raw.writeChunked(bytes(chunk * count), chunk);
+                raw.sendChunked(bytes(chunk * count), chunk);
             } catch (IOException cut) {
                 // Sentinel may stop reading and close once the limit is crossed.
             }
             try {
-                Raw.Response response = raw.read();
+                RawHttp1.Response response = raw.read();
                 assertEquals(413, response.status(), response.text());
             } catch (IOException cut) {
                 // A cut connection is an acceptable refusal.
@@ -356,99 +346,6 @@ class BodiesTest {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** One HTTP/1.1 connection on a plain socket, with full control of framing. */
-    record Raw(Socket socket, InputStream in) implements AutoCloseable {
-        record Response(int status, Map<String, String> headers, byte[] body) {
-            String header(String name) {
-                return headers.get(name.toLowerCase(Locale.ROOT));
-            }
-
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
-        }
-
-        static Raw open(int port) throws IOException {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-            socket.setSoTimeout(10_000);
-            return new Raw(socket, new BufferedInputStream(socket.getInputStream()));
-        }
-
-        void write(String text) throws IOException {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-        }
-
-        /** Writes {@code body} chunked, cycling through chunk {@code sizes}, then the last chunk. */
-        void writeChunked(byte[] body, int... sizes) throws IOException {
-            OutputStream out = socket.getOutputStream();
-            for (int offset = 0, i = 0; offset < body.length; offset += sizes[i++ % sizes.length]) {
-                int n = Math.min(sizes[i % sizes.length], body.length - offset);
-                out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
-                out.write(body, offset, n);
-                out.write(CRLF);
-            }
-            out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
-            out.flush();
-        }
-
-        /** True when the peer closed the connection (no more bytes). */
-        boolean atEof() throws IOException {
-            return in.read() < 0;
-        }
-
-        Response read() throws IOException {
-            return read(true);
-        }
-
-        /** Reads one response; {@code mayHaveBody} is false for the answer to a HEAD. */
-        Response read(boolean mayHaveBody) throws IOException {
-            String statusLine = line();
-            if (statusLine == null) {
-                throw new EOFException("connection closed before a status line");
-            }
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            Map<String, String> headers = new HashMap<>();
-            for (String line = line(); line != null && !line.isEmpty(); line = line()) {
-                int colon = line.indexOf(':');
-                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
-            }
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            String length = headers.get("content-length");
-            if (!mayHaveBody || status < 200 || status == 204 || status == 304) {
-                // no body
-            } else if (headers.getOrDefault("transfer-encoding", "").toLowerCase(Locale.ROOT).contains("chunked")) {
-                for (int n; (n = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; line()) {
-                    body.write(in.readNBytes(n));
-                }
-                line();
-            } else if (length != null) {
-                body.write(in.readNBytes(Integer.parseInt(length)));
-            } else {
-                body.write(in.readAllBytes());
-            }
-            return new Response(status, headers, body.toByteArray());
-        }
-
-        private String line() throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }

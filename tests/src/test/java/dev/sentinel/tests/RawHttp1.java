@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
@@ -52,6 +53,20 @@ final class RawHttp1 implements AutoCloseable {
     RawHttp1 send(String raw) throws IOException {
         socket.getOutputStream().write(raw.getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
+        return this;
+    }
+
+    /** Writes {@code body} as chunks, cycling through chunk {@code sizes}, then the last chunk. */
+    RawHttp1 sendChunked(byte[] body, int... sizes) throws IOException {
+        OutputStream out = socket.getOutputStream();
+        for (int offset = 0, i = 0; offset < body.length; offset += sizes[i++ % sizes.length]) {
+            int n = Math.min(sizes[i % sizes.length], body.length - offset);
+            out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(body, offset, n);
+            out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
         return this;
     }
 

@@ -13,6 +13,7 @@ import dev.sentinel.spi.Target;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -209,6 +210,9 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             }
             if (field.getHeader() == HttpHeader.SET_COOKIE) {
                 proxyHeaders.add(field);
+            } else if (field.getHeader() == HttpHeader.DATE) {
+                // The origin's date replaces the one Jetty put on every response: a message has one Date.
+                proxyHeaders.put(field);
             } else {
                 proxyResponse.addHeader(field.getName(), field.getValue());
             }
@@ -221,6 +225,24 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             // An agent answered the response head: none of the upstream's response may reach the client.
             serverResponse.abort(ResponseReplacement.abortCause());
         }
+    }
+
+    /**
+     * AMMS drops the upstream's {@code Content-Length} when content arrives, in case a transformer changes
+     * the body; Sentinel's bodies pass unchanged, so the length stays: responses are not re-chunked, and
+     * HTTP/1.0 clients keep their connection.
+     */
+    @Override
+    protected Response.CompleteListener newProxyResponseListener(HttpServletRequest clientRequest,
+                                                                 HttpServletResponse proxyResponse) {
+        return super.newProxyResponseListener(clientRequest, new HttpServletResponseWrapper(proxyResponse) {
+            @Override
+            public void setContentLength(int length) {
+                if (length >= 0) {
+                    super.setContentLength(length);
+                }
+            }
+        });
     }
 
     /**
