@@ -78,7 +78,7 @@ class JmxTest {
             assertEquals(Boolean.TRUE, mbeans.invoke(SERVER, "reload", null, null));
             String hashBefore = (String) mbeans.getAttribute(SERVER, "ConfigSha256");
             assertEquals(64, hashBefore.length());
-            assertEquals(2, mbeans.getAttribute(SERVER, "RouteCount"));
+            assertEquals(3, mbeans.getAttribute(SERVER, "RouteCount"));
             long succeeded = (Long) mbeans.getAttribute(SERVER, "ReloadsSucceeded");
             long failed = (Long) mbeans.getAttribute(SERVER, "ReloadsFailed");
 
@@ -145,12 +145,16 @@ class JmxTest {
         HttpRequest.Builder tooManyHeaders = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/new"));
         IntStream.range(0, 120).forEach(i -> tooManyHeaders.header("X-Extra-" + i, "v"));
         assertEquals(431, CLIENT.send(tooManyHeaders.build(), HttpResponse.BodyHandlers.discarding()).statusCode());
+        assertEquals(301, get("/moved"));
         try (JMXConnector connector = connect("monitor", "look")) {
             MBeanServerConnection mbeans = connector.getMBeanServerConnection();
             Map<String, Long> refusals = counts((TabularData) mbeans.getAttribute(name("sentinel:type=Limits"),
                     "RequestRefusals"));
             assertTrue(refusals.getOrDefault("too_many_headers", 0L) >= 1, refusals.toString());
             assertTrue(mbeans.getAttribute(name("sentinel:type=Limits"), "ConnectionRefusals") instanceof TabularData);
+            Map<String, Long> decisions = counts((TabularData) mbeans.getAttribute(name("sentinel:type=Limits"),
+                    "FilterDecisions"));
+            assertTrue(decisions.getOrDefault("moved/redirect", 0L) >= 1, decisions.toString());
 
             List<String> installed = List.of((String[]) mbeans.getAttribute(name("sentinel:type=Plugins"), "Installed"));
             assertTrue(installed.contains("load-balancer round_robin (built-in)"), installed.toString());
@@ -244,7 +248,9 @@ class JmxTest {
                 routes {
                   route "r" { matches { path "%s" }; builtin-handler "health" }
                   route "down" { matches { path "/down" }; upstream "down" }
+                  route "moved" { matches { path "/moved" }; builtin-handler "status"; filters "moved" }
                 }
+                filters { filter "moved" { type "redirect"; replace-full-path "/new"; status-code 301 } }
                 upstreams { upstream "down" { target "127.0.0.1:%d" } }
                 """.formatted(httpPort, path, downPort);
     }

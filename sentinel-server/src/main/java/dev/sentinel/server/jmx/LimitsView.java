@@ -20,4 +20,9 @@ public final class LimitsView implements LimitsMXBean {
     public Map<String, Long> getConnectionRefusals() {
         return metrics.connectionRefusals();
     }
+
+    @Override
+    public Map<String, Long> getFilterDecisions() {
+        return metrics.filterDecisions();
+    }
 }

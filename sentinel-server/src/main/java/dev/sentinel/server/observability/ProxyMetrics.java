@@ -213,6 +213,14 @@ public final class ProxyMetrics {
         return byLabel(refusedConnections, "reason");
     }
 
+    /** Requests filters answered themselves so far, by {@code filter/decision} ({@code limit/deny}), sorted. */
+    public Map<String, Long> filterDecisions() {
+        Map<String, Long> counts = new TreeMap<>();
+        filterDecisions.collect().getDataPoints().forEach(p -> counts.put(
+                p.getLabels().get("filter") + "/" + p.getLabels().get("decision"), (long) p.getValue()));
+        return counts;
+    }
+
     /** A reload attempt: {@code success} or {@code failure} (the running config stayed). */
     public void configReloaded(boolean success) {
         reloads.labelValues(success ? "success" : "failure").inc();
