@@ -90,7 +90,10 @@ class AgentsTest {
                     route "broken" { matches { path-prefix "/broken" }; upstream "app"; filters "broken" }
                     route "login" { matches { path-prefix "/login" }; upstream "app"; filters "login" }
                     route "body" { matches { path-prefix "/body" }; upstream "app"; filters "body" }
-                    route "withhold" { matches { path-prefix "/withhold" }; upstream "app"; filters "withhold" }
+                    route "withhold" {
+                        matches { path-prefix "/withhold" }; upstream "app"; filters "withhold"
+                        circuit-breaker { failure-threshold 2 }
+                    }
                     route "stamp" { matches { path-prefix "/stamp" }; upstream "app"; filters "stamp" }
                 }
                 """.formatted(port, backend.address()));
@@ -184,11 +187,14 @@ class AgentsTest {
         assertTrue(stamped.body().startsWith("GET /stamp"), stamped.body());
         backend.take();
 
-        HttpResponse<String> withheld = send("GET", "/withhold", Map.of(), null);
-        assertEquals(403, withheld.statusCode());
-        assertTrue(withheld.body().contains("\"error\":\"response withheld\""), withheld.body());
-        assertFalse(withheld.headers().firstValue("X-Backend-Port").isPresent(), "nothing of the upstream's response");
-        backend.take();
+        // Withheld answers are the agent's verdict, not upstream failures: the route's breaker stays closed.
+        for (int i = 0; i < 4; i++) {
+            HttpResponse<String> withheld = send("GET", "/withhold", Map.of(), null);
+            assertEquals(403, withheld.statusCode(), withheld.body());
+            assertTrue(withheld.body().contains("\"error\":\"response withheld\""), withheld.body());
+            assertFalse(withheld.headers().firstValue("X-Backend-Port").isPresent(), "nothing of the upstream's response");
+            backend.take();
+        }
     }
 
     @Test

@@ -72,6 +72,7 @@ class FiltersTest {
                   filter "moved" { type "redirect"; replace-prefix-match "/new" }
                   filter "rewrite" { type "url-rewrite"; hostname "internal.svc"; replace-prefix-match "/v1" }
                   filter "status-limit" { type "rate-limit"; max-rps 1; burst 2; key "route" }
+                  filter "forge" { type "headers"; set { "X-Forwarded-For" "6.6.6.6"; "X-Forwarded-Host" "evil.test"; } }
                 }
                 routes {
                   route "headers" { matches { path-prefix "/headers" }; upstream "be"; filters "request-edits" "response-edits" }
@@ -81,6 +82,7 @@ class FiltersTest {
                   route "old" { matches { path-prefix "/old" }; upstream "be"; filters "moved" }
                   route "api" { matches { path-prefix "/api/v1" }; upstream "be"; filters "rewrite" }
                   route "status" { matches { path "/status" }; builtin-handler "status"; filters "status-limit" }
+                  route "forge" { matches { path-prefix "/forge" }; upstream "be"; filters "forge" }
                 }
                 upstreams { upstream "be" { target "%s" } }
                 """.formatted(port, backend.address()));
@@ -102,6 +104,15 @@ class FiltersTest {
 
     private static HttpRequest.Builder get(String path) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aFilterCannotForgeTheForwardingHeaders() throws Exception {
+        assertEquals(200, send(get("/forge").header("X-Forwarded-For", "10.1.2.3")).statusCode());
+        Backend.Received received = backend.take();
+        assertEquals("10.1.2.3, 127.0.0.1", received.header("X-Forwarded-For"),
+                "the client's chain plus the client, whatever the filter set");
+        assertEquals("127.0.0.1:" + port, received.header("X-Forwarded-Host"));
     }
 
     @Test

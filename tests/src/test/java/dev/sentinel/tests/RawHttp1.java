@@ -74,6 +74,19 @@ final class RawHttp1 implements AutoCloseable {
         return read(true);
     }
 
+    /** Reads a response's status line and headers only, leaving its body unread; returns the status. */
+    int readHead() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new EOFException("connection closed before a status line");
+        }
+        String header = line();
+        while (header != null && !header.isEmpty()) {
+            header = line();
+        }
+        return Integer.parseInt(statusLine.split(" ")[1]);
+    }
+
     /** Reads one response; {@code mayHaveBody} is false for the answer to a HEAD. */
     Response read(boolean mayHaveBody) throws IOException {
         String statusLine = line();

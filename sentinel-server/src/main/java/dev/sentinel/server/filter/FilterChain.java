@@ -123,6 +123,7 @@ public final class FilterChain {
         private final FilterExchange exchange;
         private final int ran;
         private final Decision decision;
+        private final AtomicBoolean applied = new AtomicBoolean();
 
         private Run(FilterChain chain, FilterExchange exchange, int ran, Decision decision) {
             this.chain = chain;
@@ -141,10 +142,14 @@ public final class FilterChain {
             return exchange;
         }
 
-        /** Runs the response phase of each filter whose request phase ran, last first. */
+        /**
+         * Runs the response phase of each filter that allowed the request, last first; once per request: an
+         * upstream response that fails after its head was seen is replaced by Sentinel's 502/504 without a
+         * second pass (agents are not called twice).
+         */
         @Override
         public void apply(Response response) {
-            if (ran == 0) {
+            if (ran == 0 || !applied.compareAndSet(false, true)) {
                 return;
             }
             CoreFilterResponse view = new CoreFilterResponse(response);

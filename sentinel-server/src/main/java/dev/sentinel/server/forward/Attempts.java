@@ -89,7 +89,12 @@ final class Attempts {
         if (deadlineNanos - nowNanos <= backoffNanos() + policy.backoffBase().toNanos()) {
             return null;
         }
-        UpstreamPool.Lease next = pool.acquire(exchange, tried);
+        UpstreamPool.Lease next;
+        try {
+            next = pool.acquire(exchange, tried);
+        } catch (RuntimeException e) {
+            return null; // a balancer failing on a retry: relay what the last attempt got
+        }
         if (next != null && !guard.tryRetry(nowNanos)) {
             next.end(0, null); // never sent: says nothing about the target
             return null;

@@ -31,15 +31,16 @@ final class ErrorReply {
         proxyResponse.reset();
         ResponseStamp.stamp(ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders(),
                 forward.traceId(), forward.securityHeaders());
+        Decision replacement = ResponseReplacement.of(clientRequest);
+        if (replacement != null) {
+            // The agent's reply replaces the upstream's, which went through the response phase already.
+            ResponseReplacement.write(replacement, proxyResponse, forward.traceId());
+            return;
+        }
         proxyResponse.setStatus(status);
         proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
         proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
         forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
-        Decision replacement = ResponseReplacement.of(clientRequest);
-        if (replacement != null) {
-            ResponseReplacement.write(replacement, proxyResponse, forward.traceId());
-            return;
-        }
         byte[] body = ErrorBody.json(status, forward.traceId());
         proxyResponse.setContentLength(body.length);
         proxyResponse.getOutputStream().write(body);

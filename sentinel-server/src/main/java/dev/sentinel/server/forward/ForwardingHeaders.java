@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -66,12 +65,15 @@ final class ForwardingHeaders {
         }
     }
 
-    /** Sets the forwarding headers on the proxy-to-server request. */
-    static void addForwarding(HttpFields.Mutable headers, String clientAddress, String scheme, String host,
-                              String traceId) {
-        HttpField existing = headers.getField(HttpHeader.X_FORWARDED_FOR);
-        String forwardedFor = existing == null ? clientAddress
-                : String.join(", ", headers.getValuesList(HttpHeader.X_FORWARDED_FOR)) + ", " + clientAddress;
+    /**
+     * Sets the forwarding headers on the proxy-to-server request.
+     *
+     * @param clientForwardedFor the client's own {@code X-Forwarded-For}, as it arrived (before any filter
+     *                           could change it), or {@code null}
+     */
+    static void addForwarding(HttpFields.Mutable headers, String clientForwardedFor, String clientAddress,
+                              String scheme, String host, String traceId) {
+        String forwardedFor = clientForwardedFor == null ? clientAddress : clientForwardedFor + ", " + clientAddress;
         headers.put(HttpHeader.X_FORWARDED_FOR, forwardedFor);
         headers.put(HttpHeader.X_FORWARDED_PROTO, scheme);
         if (host != null) {

@@ -48,6 +48,7 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     private static final String TARGET_ATTRIBUTE = ForwardingServlet.class.getName() + ".target";
     private static final String LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".lease";
     private static final String NEXT_LEASE_ATTRIBUTE = ForwardingServlet.class.getName() + ".nextLease";
+    private static final String CLIENT_FAILED_ATTRIBUTE = ForwardingServlet.class.getName() + ".clientFailed";
     private static final String CONTENT_ATTRIBUTE = ForwardingServlet.class.getName() + ".content";
 
     private final ProxyMetrics metrics;
@@ -79,7 +80,14 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
                 Attempts.retryable(clientRequest.getMethod(), hasContent(clientRequest)), forward.policies().timeout(),
                 forward.pool().config().timeouts().request(), now);
         clientRequest.setAttribute(Attempts.ATTRIBUTE, attempts);
-        UpstreamPool.Lease lease = forward.pool().acquire(exchange(clientRequest, forward));
+        UpstreamPool.Lease lease;
+        try {
+            lease = forward.pool().acquire(exchange(clientRequest, forward));
+        } catch (RuntimeException e) {
+            // A balancer bug: the request fails with a 500, and the route's ticket goes back unjudged.
+            attempts.finish(500, false);
+            throw e;
+        }
         if (lease == null) {
             attempts.finish(503, true);
             return null;
@@ -160,8 +168,8 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     @Override
     protected void addProxyHeaders(HttpServletRequest clientRequest, Request proxyRequest) {
         ForwardRequest forward = forwardRequest(clientRequest);
-        proxyRequest.headers(headers -> ForwardingHeaders.addForwarding(headers, clientRequest.getRemoteAddr(),
-                clientRequest.getScheme(), forward.clientAuthority(), forward.traceId()));
+        proxyRequest.headers(headers -> ForwardingHeaders.addForwarding(headers, forward.clientForwardedFor(),
+                clientRequest.getRemoteAddr(), clientRequest.getScheme(), forward.clientAuthority(), forward.traceId()));
     }
 
     @Override
@@ -281,7 +289,26 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             proxyRequest.abort(failure);
             return;
         }
+        clientRequest.setAttribute(CLIENT_FAILED_ATTRIBUTE, Boolean.TRUE);
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
+    }
+
+    /** A failure writing to the client is the client's doing: it marks the exchange so (see {@link #clientFailed}). */
+    @Override
+    protected ProxyWriter newProxyWriteListener(HttpServletRequest clientRequest, Response serverResponse) {
+        return new ProxyWriter(clientRequest, serverResponse) {
+            @Override
+            public void onError(Throwable failure) {
+                clientRequest.setAttribute(CLIENT_FAILED_ATTRIBUTE, Boolean.TRUE);
+                super.onError(failure);
+            }
+
+            @Override
+            protected void onCompleteFailure(Throwable failure) {
+                clientRequest.setAttribute(CLIENT_FAILED_ATTRIBUTE, Boolean.TRUE);
+                super.onCompleteFailure(failure);
+            }
+        };
     }
 
     @Override
@@ -300,9 +327,16 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
             endLease(clientRequest, retryable.status, null);
             next = (UpstreamPool.Lease) clientRequest.getAttribute(NEXT_LEASE_ATTRIBUTE);
             clientRequest.removeAttribute(NEXT_LEASE_ATTRIBUTE);
+        } else if (clientFailed(clientRequest)) {
+            // The client went away or stalled: that says nothing about the upstream, and nobody awaits a retry.
+            endLease(clientRequest, 0, null);
+            attempts(clientRequest).finish(0, false);
+        } else if (failure instanceof ResponseReplacement.Replaced) {
+            // An agent replaced a response the upstream gave in full health.
+            endLease(clientRequest, serverResponse.getStatus(), null);
+            attempts(clientRequest).finish(serverResponse.getStatus(), true);
         } else {
-            endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(),
-                    failure instanceof ResponseReplacement.Replaced ? null : failure);
+            endLease(clientRequest, serverResponse == null ? 0 : serverResponse.getStatus(), failure);
             // No response began (refused, reset, timed out first): the client has seen nothing either.
             if (serverResponse == null && !proxyResponse.isCommitted()) {
                 ForwardRequest forward = forwardRequest(clientRequest);
@@ -383,6 +417,11 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
 
     private static Attempts attempts(HttpServletRequest clientRequest) {
         return (Attempts) clientRequest.getAttribute(Attempts.ATTRIBUTE);
+    }
+
+    /** Whether the client's side failed the exchange: it went away, or stalled reading or sending. */
+    private static boolean clientFailed(HttpServletRequest clientRequest) {
+        return clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null;
     }
 
     private static ForwardRequest forwardRequest(HttpServletRequest clientRequest) {

@@ -101,13 +101,12 @@ final class RequestHandler extends Handler.Wrapper {
         if (refusal != null) {
             return refuse(refusal, response, completion, traceId);
         }
-        String clientAuthority = authority(request);
+        ClientOrigin origin = new ClientOrigin(authority(request), forwardedFor(request));
         Request limited = RequestLimits.limitBody(request, maxBody);
 
         FilterChain filters = snapshot.filters(route.id());
         if (filters.isEmpty()) {
-            return serve(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE,
-                    clientAuthority);
+            return serve(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE, origin);
         }
         FilterChain.Run run = filters.onRequest(limited, response, route.id(), config.upstream(),
                 route.matchedPathPrefix(routing.path()));
@@ -115,12 +114,12 @@ final class RequestHandler extends Handler.Wrapper {
             Replies.write(run.decision(), run.beforeCommit(response), completion, traceId);
             return true;
         }
-        return serve(snapshot, config, run.request(), response, completion, traceId, run, clientAuthority);
+        return serve(snapshot, config, run.request(), response, completion, traceId, run, origin);
     }
 
     /** Hands the request to its builtin handler, or to the forwarding engine. */
     private boolean serve(RuntimeSnapshot snapshot, RouteConfig config, Request request, Response response,
-                          Callback completion, String traceId, ResponsePhase responsePhase, String clientAuthority)
+                          Callback completion, String traceId, ResponsePhase responsePhase, ClientOrigin origin)
             throws Exception {
         if (config.serviceType() == RouteConfig.ServiceType.BUILTIN) {
             builtins.handle(config.builtin(), snapshot, responsePhase.beforeCommit(response), completion, traceId);
@@ -129,8 +128,24 @@ final class RequestHandler extends Handler.Wrapper {
         request.setAttribute(RouteGuard.ATTRIBUTE, snapshot.routeGuard(config.id()));
         request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(config.id(),
                 snapshot.pool(config.upstream()), config.policies(), traceId,
-                snapshot.config().system().securityHeaders(), responsePhase, clientAuthority));
+                snapshot.config().system().securityHeaders(), responsePhase, origin.authority(),
+                origin.forwardedFor()));
         return super.handle(request, response, completion);
+    }
+
+    /**
+     * What the forwarding headers say about the client, taken before any filter runs, so that no filter or
+     * agent can forge them.
+     */
+    private record ClientOrigin(String authority, String forwardedFor) {
+    }
+
+    /** The client's {@code X-Forwarded-For} values joined, or {@code null}. */
+    private static String forwardedFor(Request request) {
+        if (!request.getHeaders().contains(HttpHeader.X_FORWARDED_FOR)) {
+            return null;
+        }
+        return String.join(", ", request.getHeaders().getValuesList(HttpHeader.X_FORWARDED_FOR));
     }
 
     /** The authority the client asked for, as it asked: {@code X-Forwarded-Host} keeps it whatever filters do. */
