@@ -114,7 +114,7 @@ public final class AgentFilter implements Filter {
     @Override
     public void onResponse(Exchange exchange, FilterResponse response) {
         Request request = (Request) exchange;
-        if (ResponseReplacement.recorded(request)) {
+        if (Replies.replacement(request) != null) {
             return; // replaced already: what is written next is the replacement
         }
         @SuppressWarnings("unchecked")
@@ -145,7 +145,7 @@ public final class AgentFilter implements Filter {
             decision = onFailure();
         }
         if (!(decision instanceof Decision.Allow)) {
-            ResponseReplacement.record(request, decision);
+            Replies.replace(request, decision);
         }
     }
 
