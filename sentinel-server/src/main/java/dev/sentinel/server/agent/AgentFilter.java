@@ -30,8 +30,8 @@ import org.eclipse.jetty.server.Request;
  *       ({@link ResponseReplacement}).</li>
  * </ul>
  * Response header changes asked for in the request phase are applied in the response phase. A failure
- * (timeout, exception, overload) allows with no changes under {@code failure-mode "open"}, and answers
- * 503 under {@code "closed"}.
+ * (timeout, exception, overload, a reply that cannot be sent) allows with no changes under
+ * {@code failure-mode "open"}, and answers 503 under {@code "closed"}.
  */
 public final class AgentFilter implements Filter {
     static final int CHUNK_BYTES = 16 * 1024;
@@ -137,13 +137,8 @@ public final class AgentFilter implements Filter {
         }
     }
 
-    /** Records the reply that replaces the response; one that breaks the header rules is a failure. */
+    /** Records the reply that replaces the response; allow (a failure under failure-mode open) replaces nothing. */
     private void replace(Request request, Decision decision) {
-        try {
-            Replies.validate(decision);
-        } catch (IllegalArgumentException e) {
-            decision = onFailure();
-        }
         if (!(decision instanceof Decision.Allow)) {
             Replies.replace(request, decision);
         }

@@ -112,6 +112,26 @@ class AgentFilterTest {
         assertEquals("builtin content", response.getContent());
     }
 
+    @Test
+    void aRequestPhaseReplyThatCannotBeSentFollowsTheFailureMode() throws Exception {
+        Agent invalid = new Agent() {
+            @Override
+            public Decision onRequestHeaders(Exchange request, HeaderEdits edits) {
+                return Decision.deny(403, "no").withHeader("Transfer-Encoding", "chunked");
+            }
+        };
+        Set<AgentConfig.Event> headers = EnumSet.of(AgentConfig.Event.REQUEST_HEADERS);
+        start(agentFilter(headers, AgentConfig.FailureMode.OPEN, 1024, invalid));
+        HttpTester.Response open = get("POST /x HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\nhi");
+        assertEquals(200, open.getStatus(), "failure-mode open allows");
+        assertEquals("hi", open.getContent());
+        server.stop();
+
+        start(agentFilter(headers, AgentConfig.FailureMode.CLOSED, 1024, invalid));
+        HttpTester.Response closed = get("GET /x HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertEquals(503, closed.getStatus(), "failure-mode closed answers 503, not the chain's 500");
+    }
+
     private static Agent withholding() {
         return new Agent() {
             @Override
