@@ -1,6 +1,7 @@
 package dev.sentinel.server.agent;
 
 import dev.sentinel.server.config.AgentConfig;
+import dev.sentinel.server.filter.FilterRequests;
 import dev.sentinel.server.filter.FilterResponses;
 import dev.sentinel.server.filter.Replies;
 import dev.sentinel.spi.Decision;
@@ -79,10 +80,9 @@ public final class AgentFilter implements Filter {
         if (declared != null && (declared.length() > 18 || Long.parseLong(declared) > maxBodyBytes)) {
             return tooLarge();
         }
-        byte[] body = request.body();
-        if (body.length > maxBodyBytes) {
-            return tooLarge();
-        }
+        // Without a declared length, only reading tells: stop at the first byte past the limit rather than
+        // hold the whole body (up to the route's larger limit). The chain answers the failure 413.
+        byte[] body = FilterRequests.body(request, maxBodyBytes);
         // After the header call's changes, which the agent may look for.
         AgentExchange copy = body.length == 0 ? null : AgentExchange.copyOf(request);
         for (int offset = 0; offset < body.length; offset += CHUNK_BYTES) {

@@ -132,6 +132,21 @@ class AgentFilterTest {
         assertEquals(503, closed.getStatus(), "failure-mode closed answers 503, not the chain's 500");
     }
 
+    @Test
+    void aBodyWithoutALengthIsRefusedOnceItPassesTheAgentsLimitNotWhenItEnds() throws Exception {
+        Set<AgentConfig.Event> body = EnumSet.of(AgentConfig.Event.REQUEST_BODY);
+        start(agentFilter(body, AgentConfig.FailureMode.CLOSED, 8, new Agent() { }));
+        // 16 bytes of a chunked body that never ends: reading it whole would wait for the rest.
+        HttpTester.Response response = get("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "10\r\n0123456789abcdef\r\n");
+        assertEquals(413, response.getStatus());
+
+        HttpTester.Response allowed = get("POST /x HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "8\r\n01234567\r\n0\r\n\r\n");
+        assertEquals(200, allowed.getStatus());
+        assertEquals("01234567", allowed.getContent(), "a body within the limit still goes on whole");
+    }
+
     private static Agent withholding() {
         return new Agent() {
             @Override
