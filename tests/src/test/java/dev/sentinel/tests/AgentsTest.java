@@ -71,6 +71,10 @@ class AgentsTest {
                         withhold-if-response-has "X-Backend-Port"
                     }
                     agent "stamp" type="test_agent" { events "response_headers" }
+                    agent "withhold-all" type="test_agent" {
+                        events "response_headers"
+                        withhold-if-response-has "X-Correlation-Id"
+                    }
                 }
                 filters {
                     filter "keys" { type "agent"; agent "keys" }
@@ -81,6 +85,7 @@ class AgentsTest {
                     filter "body" { type "agent"; agent "body" }
                     filter "withhold" { type "agent"; agent "responses" }
                     filter "stamp" { type "agent"; agent "stamp" }
+                    filter "withhold-all" { type "agent"; agent "withhold-all" }
                 }
                 routes {
                     route "metrics" { priority "critical"; matches { path "/metrics" }; builtin-handler "metrics" }
@@ -95,6 +100,9 @@ class AgentsTest {
                         circuit-breaker { failure-threshold 2 }
                     }
                     route "stamp" { matches { path-prefix "/stamp" }; upstream "app"; filters "stamp" }
+                    route "withheld-status" {
+                        matches { path "/withheld-status" }; builtin-handler "status"; filters "withhold-all"
+                    }
                 }
                 """.formatted(port, backend.address()));
         sentinel = Sentinel.start(home, config, "run", "-c", config.toString());
@@ -195,6 +203,15 @@ class AgentsTest {
             assertFalse(withheld.headers().firstValue("X-Backend-Port").isPresent(), "nothing of the upstream's response");
             backend.take();
         }
+    }
+
+    @Test
+    void aDenyOfABuiltinsResponseReplacesIt() throws Exception {
+        HttpResponse<String> withheld = send("GET", "/withheld-status", Map.of(), null);
+        assertEquals(403, withheld.statusCode(), withheld.body());
+        assertTrue(withheld.body().startsWith("{\"error\":\"response withheld\""), withheld.body());
+        assertEquals(String.valueOf(withheld.body().length()),
+                withheld.headers().firstValue("Content-Length").orElse(null), "framed for the replacement");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.sentinel.server.agent;
 
 import dev.sentinel.server.config.AgentConfig;
+import dev.sentinel.server.filter.FilterRequests;
 import dev.sentinel.server.filter.FilterResponses;
 import dev.sentinel.server.filter.Replies;
 import dev.sentinel.spi.Decision;
@@ -30,8 +31,8 @@ import org.eclipse.jetty.server.Request;
  *       ({@link ResponseReplacement}).</li>
  * </ul>
  * Response header changes asked for in the request phase are applied in the response phase. A failure
- * (timeout, exception, overload) allows with no changes under {@code failure-mode "open"}, and answers
- * 503 under {@code "closed"}.
+ * (timeout, exception, overload, a reply that cannot be sent) allows with no changes under
+ * {@code failure-mode "open"}, and answers 503 under {@code "closed"}.
  */
 public final class AgentFilter implements Filter {
     static final int CHUNK_BYTES = 16 * 1024;
@@ -79,10 +80,9 @@ public final class AgentFilter implements Filter {
         if (declared != null && (declared.length() > 18 || Long.parseLong(declared) > maxBodyBytes)) {
             return tooLarge();
         }
-        byte[] body = request.body();
-        if (body.length > maxBodyBytes) {
-            return tooLarge();
-        }
+        // Without a declared length, only reading tells: stop at the first byte past the limit rather than
+        // hold the whole body (up to the route's larger limit). The chain answers the failure 413.
+        byte[] body = FilterRequests.body(request, maxBodyBytes);
         // After the header call's changes, which the agent may look for.
         AgentExchange copy = body.length == 0 ? null : AgentExchange.copyOf(request);
         for (int offset = 0; offset < body.length; offset += CHUNK_BYTES) {
@@ -114,7 +114,7 @@ public final class AgentFilter implements Filter {
     @Override
     public void onResponse(Exchange exchange, FilterResponse response) {
         Request request = (Request) exchange;
-        if (ResponseReplacement.recorded(request)) {
+        if (Replies.replacement(request) != null) {
             return; // replaced already: what is written next is the replacement
         }
         @SuppressWarnings("unchecked")
@@ -137,15 +137,10 @@ public final class AgentFilter implements Filter {
         }
     }
 
-    /** Records the reply that replaces the response; one that breaks the header rules is a failure. */
+    /** Records the reply that replaces the response; allow (a failure under failure-mode open) replaces nothing. */
     private void replace(Request request, Decision decision) {
-        try {
-            Replies.validate(decision);
-        } catch (IllegalArgumentException e) {
-            decision = onFailure();
-        }
         if (!(decision instanceof Decision.Allow)) {
-            ResponseReplacement.record(request, decision);
+            Replies.replace(request, decision);
         }
     }
 

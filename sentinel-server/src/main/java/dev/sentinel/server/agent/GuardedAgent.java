@@ -1,6 +1,7 @@
 package dev.sentinel.server.agent;
 
 import dev.sentinel.server.config.AgentConfig;
+import dev.sentinel.server.filter.Replies;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.spi.Agent;
 import dev.sentinel.spi.Decision;
@@ -18,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One live agent with the server's guard around every call: the call runs on a virtual thread of its own
  * while the request waits at most the timeout; on timeout the thread is interrupted and the call's
- * decision and header changes are discarded; an exception, a {@code null} decision or a timeout is a
- * failure. At most {@code max-concurrent-calls} calls run at once, counting late ones until they really
- * end, so an agent that ignores interrupts holds a bounded number of threads; a call beyond that is not
- * made ({@code overloaded}). Every call is counted in {@code sentinel_agent_calls_total}.
+ * decision and header changes are discarded; an exception, a {@code null} decision, a decision whose reply
+ * breaks the header rules ({@link Replies#validate}) or a timeout is a failure. At most
+ * {@code max-concurrent-calls} calls run at once, counting late ones until they really end, so an agent
+ * that ignores interrupts holds a bounded number of threads; a call beyond that is not made
+ * ({@code overloaded}). Every call is counted in {@code sentinel_agent_calls_total}.
  *
  * <p>One per agent definition and configuration, shared by the filters that name it. Thread-safe.
  */
@@ -105,6 +107,12 @@ public final class GuardedAgent {
             List<CallEdits.Edit> applied = edits.close();
             if (decision == null) {
                 return failed(event, "error", start, "returned no decision", null);
+            }
+            try {
+                // Checked here so that a reply that cannot be sent is the agent's failure in every phase.
+                Replies.validate(decision);
+            } catch (IllegalArgumentException e) {
+                return failed(event, "error", start, "returned a reply that cannot be sent", e);
             }
             metrics.agentCalled(config.id(), event.label(), result(decision), System.nanoTime() - start);
             return new Decided(decision, applied);

@@ -1,23 +1,21 @@
 package dev.sentinel.server.agent;
 
 import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.filter.Replies;
 import dev.sentinel.spi.Decision;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
 
 /**
  * An agent's answer to an upstream's response head: a deny, redirect or reply that the client gets
  * instead of the upstream's response (nothing of which is sent). The agent filter records it on the
- * request in its response phase; the forwarding engine then aborts the upstream response and writes this
- * in its place.
+ * request in its response phase ({@link Replies#replace}); the forwarding engine then aborts the upstream
+ * response and writes this in its place. Sentinel's own replies are replaced by the filter chain.
  */
 public final class ResponseReplacement {
-    private static final String ATTRIBUTE = ResponseReplacement.class.getName();
-
     /** The failure the upstream response is aborted with: the agent's decision, not the upstream's fault. */
     public static final class Replaced extends Exception {
         Replaced() {
@@ -28,17 +26,9 @@ public final class ResponseReplacement {
     private ResponseReplacement() {
     }
 
-    static void record(Request request, Decision decision) {
-        request.setAttribute(ATTRIBUTE, decision);
-    }
-
-    static boolean recorded(Request request) {
-        return request.getAttribute(ATTRIBUTE) != null;
-    }
-
     /** The replacement an agent decided for this request's response, or {@code null}. */
     public static Decision of(HttpServletRequest clientRequest) {
-        return (Decision) clientRequest.getAttribute(ATTRIBUTE);
+        return (Decision) clientRequest.getAttribute(Replies.REPLACEMENT_ATTRIBUTE);
     }
 
     /** Aborts the upstream response with this, so that the replacement is written in its place. */

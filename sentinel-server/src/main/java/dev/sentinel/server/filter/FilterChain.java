@@ -5,10 +5,13 @@ import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.spi.Decision;
 import dev.sentinel.spi.Filter;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +27,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FilterChain {
     private static final Logger LOG = LoggerFactory.getLogger(FilterChain.class);
+    /** The stamp's header that carries the request's trace id (see {@code forward.ResponseStamp}). */
+    private static final String CORRELATION_ID = "X-Correlation-Id";
     /**
      * One filter under the name the configuration gave it. A filter that keeps failing is logged once per
      * configuration, not once per request.
@@ -168,14 +173,31 @@ public final class FilterChain {
             if (ran == 0) {
                 return response;
             }
+            // Sentinel's stamp, before the reply adds to it: a replacement starts again from this.
+            HttpFields stamp = response.getHeaders().asImmutable();
             return new Response.Wrapper(exchange, response) {
                 private boolean applied;
+                private boolean replaced;
 
                 @Override
-                public void write(boolean last, java.nio.ByteBuffer content, org.eclipse.jetty.util.Callback callback) {
+                public void write(boolean last, ByteBuffer content, Callback callback) {
                     if (!applied) {
                         applied = true;
                         apply(getWrapped());
+                        Decision replacement = Replies.replacement(exchange);
+                        if (replacement != null) {
+                            // A response phase replaced the reply: none of its head or content may go out.
+                            replaced = true;
+                            HttpFields.Mutable headers = getWrapped().getHeaders();
+                            headers.clear();
+                            headers.add(stamp);
+                            Replies.write(replacement, getWrapped(), callback, stamp.get(CORRELATION_ID));
+                            return;
+                        }
+                    }
+                    if (replaced) {
+                        callback.succeeded();
+                        return;
                     }
                     super.write(last, content, callback);
                 }

@@ -1,6 +1,7 @@
 package dev.sentinel.server.filter;
 
 import dev.sentinel.server.limits.BodyLimitExceeded;
+import dev.sentinel.server.limits.RequestLimits;
 import dev.sentinel.spi.FilterRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -172,16 +173,23 @@ final class FilterExchange extends Request.Wrapper implements FilterRequest {
 
     @Override
     public byte[] body() throws IOException {
+        return body(Long.MAX_VALUE);
+    }
+
+    /** See {@link FilterRequests#body}. */
+    byte[] body(long maxBytes) throws IOException {
         if (bodyBytes == null) {
             ByteBuffer all;
             try {
-                all = Content.Source.asByteBuffer(getWrapped());
+                all = Content.Source.asByteBuffer(RequestLimits.limitBody(getWrapped(), maxBytes));
             } catch (IOException e) {
                 throw bodyLimitOr(e);
             }
             bodyBytes = new byte[all.remaining()];
             all.get(bodyBytes);
             body = new ByteBufferContentSource(ByteBuffer.wrap(bodyBytes).asReadOnlyBuffer());
+        } else if (bodyBytes.length > maxBytes) {
+            throw new BodyLimitExceeded(maxBytes);
         }
         return bodyBytes.clone();
     }

@@ -4,13 +4,34 @@ import dev.sentinel.server.error.ErrorBody;
 import dev.sentinel.spi.Decision;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /** Writes a filter's or agent's decision as the reply to the client. */
 public final class Replies {
+    /**
+     * The request attribute holding the reply that replaces a request's response, decided in a response
+     * phase. Whoever writes the response reads it: {@link FilterChain.Run#beforeCommit} for Sentinel's own
+     * replies, the forwarding engine for the upstream's.
+     */
+    public static final String REPLACEMENT_ATTRIBUTE = Replies.class.getName() + ".replacement";
+
     private Replies() {
+    }
+
+    /** Records {@code decision} (anything but allow) as the reply that replaces the request's response. */
+    public static void replace(Request request, Decision decision) {
+        if (decision instanceof Decision.Allow) {
+            throw new IllegalArgumentException("allow replaces nothing");
+        }
+        request.setAttribute(REPLACEMENT_ATTRIBUTE, decision);
+    }
+
+    /** The reply recorded to replace the request's response, or {@code null}. */
+    public static Decision replacement(Request request) {
+        return (Decision) request.getAttribute(REPLACEMENT_ATTRIBUTE);
     }
 
     /**

@@ -81,7 +81,10 @@ class GuardedAgentTest {
             edits.setRequestHeader("Content-Length", "0");
             return Decision.allow();
         }), "a header the rules forbid fails the call");
-        assertTrue(scrape().contains("result=\"error\"} 4"), scrape());
+        assertEquals(new GuardedAgent.Failed("error"), agent.call(HEADERS, LONG,
+                (a, edits) -> Decision.deny(403, "no").withHeader("Transfer-Encoding", "chunked")),
+                "so does a reply that breaks them");
+        assertTrue(scrape().contains("result=\"error\"} 5"), scrape());
     }
 
     @Test
