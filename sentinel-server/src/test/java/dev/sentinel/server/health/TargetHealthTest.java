@@ -2,6 +2,7 @@ package dev.sentinel.server.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -111,6 +112,23 @@ class TargetHealthTest {
         assertFalse(view.health(A).available(0));
         Availability reloaded = registry.availability(upstream(null, null, OutlierDetectionConfig.defaults(), A, B));
         assertTrue(reloaded.health(A).available(0));
+    }
+
+    @Test
+    void aBreakerRemovedAndAddedAgainByReloadsDoesNotWaitForAProbeTakenBefore() {
+        CircuitBreakerConfig breaker = new CircuitBreakerConfig(1, 1, Duration.ofSeconds(5), 1);
+        OutlierDetectionConfig noEjection = new OutlierDetectionConfig(1000, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), false);
+        TargetHealth a = registry.availability(upstream(null, breaker, noEjection, A)).health(A);
+        fail(a, 1, 0);
+        long probe = a.start(5 * SECOND);
+        assertEquals(CircuitBreaker.State.HALF_OPEN, a.breakerState());
+        registry.availability(upstream(null, null, noEjection, A));
+        a.end(probe, Outcome.Kind.SUCCESS, 1_000_000, 6 * SECOND);
+        registry.availability(upstream(null, breaker, noEjection, A));
+        assertEquals(CircuitBreaker.State.CLOSED, a.breakerState());
+        assertTrue(a.available(6 * SECOND));
+        assertNotEquals(CircuitBreaker.DENIED, a.start(6 * SECOND));
     }
 
     private static void check(TargetHealth target, String failure, int times) {
