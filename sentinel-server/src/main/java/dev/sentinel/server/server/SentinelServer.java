@@ -130,6 +130,7 @@ public final class SentinelServer extends ContainerLifeCycle {
         health = new HealthRegistry(HealthListener.all(healthMetrics, healthMBeans));
         RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients, health, metrics);
         snapshot.start();
+        health.configure(initialConfig);
         current.set(snapshot);
         addBean(server);
         if (initialConfig.system().autoReload()) {
@@ -212,6 +213,9 @@ public final class SentinelServer extends ContainerLifeCycle {
                 health.retainOnly(current.get().config());
                 throw e;
             }
+            // Only now: shared with the running configuration, the health settings must not change if the
+            // snapshot fails to build or start.
+            health.configure(next);
             RuntimeSnapshot previous = current.getAndSet(snapshot);
             health.retainOnly(next);
             warnAboutRestartOnlyChanges(previous.config(), next);
