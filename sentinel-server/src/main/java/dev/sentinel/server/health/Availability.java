@@ -34,7 +34,7 @@ public final class Availability {
 
     /** A view where every target always takes traffic (tests, and pools built without a registry). */
     public static Availability alwaysAvailable(String upstreamId, List<Target> targets) {
-        UpstreamHealth upstream = new UpstreamHealth(upstreamId, HealthListener.NONE);
+        UpstreamHealth upstream = new UpstreamHealth(upstreamId, null, HealthListener.NONE);
         List<TargetHealth> states = new ArrayList<>();
         for (Target target : targets) {
             states.add(new TargetHealth(upstream, target.address(), HealthListener.NONE));

@@ -58,6 +58,21 @@ public final class CircuitBreaker {
         config = next;
     }
 
+    /**
+     * Closed with nothing counted, outdating every ticket handed out; not reported as a transition. For a
+     * reload that removes or adds the breaker: while there is none, results are not recorded and tickets
+     * not released, so the state it had would never move again (a half-open breaker whose probe slots are
+     * all taken would refuse every request).
+     */
+    public void reset() {
+        lock.lock();
+        try {
+            enter(State.CLOSED, 0);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public State state() {
         return state;
     }

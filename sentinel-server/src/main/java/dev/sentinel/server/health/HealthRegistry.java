@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <pre>
  * Availability view = registry.availability(upstreamConfig);   // while building a snapshot
+ * registry.configure(config);                                   // its snapshot started, about to be swapped in
  * registry.retainOnly(config);                                  // after the snapshot is in force
  * </pre>
  */
@@ -28,22 +29,40 @@ public final class HealthRegistry {
         this.listener = listener;
     }
 
-    /** The pool's view of an upstream's health, state created for new targets; thresholds applied. */
+    /**
+     * The pool's view of an upstream's health, state created for new targets. The configuration's settings
+     * are not applied: see {@link #configure}.
+     */
     public Availability availability(UpstreamConfig config) {
-        UpstreamHealth upstream = upstreams.computeIfAbsent(config.id(), id -> {
-            UpstreamHealth created = new UpstreamHealth(id, listener);
+        UpstreamHealth upstream = stateOf(config);
+        return new Availability(upstream, config.targets(), upstream.states(config));
+    }
+
+    /** The route's guard (breaker and retry budget); the route's settings are applied by {@link #configure}. */
+    public RouteGuard routeGuard(RouteConfig route) {
+        return routes.computeIfAbsent(route.id(), id -> new RouteGuard(id, listener));
+    }
+
+    /**
+     * Applies the settings of a configuration coming into force (thresholds, breakers, whether targets are
+     * checked, retry budgets) to the state it shares with the configuration running now. Called once the
+     * new snapshot started, right before it is swapped in, so that a reload that fails changes nothing.
+     */
+    public void configure(SentinelConfig inForce) {
+        for (UpstreamConfig upstream : inForce.upstreams().values()) {
+            stateOf(upstream).configure(upstream);
+        }
+        for (RouteConfig route : inForce.routes()) {
+            routeGuard(route).configure(route.resilience());
+        }
+    }
+
+    private UpstreamHealth stateOf(UpstreamConfig config) {
+        return upstreams.computeIfAbsent(config.id(), id -> {
+            UpstreamHealth created = new UpstreamHealth(id, config, listener);
             listener.upstreamAdded(created);
             return created;
         });
-        List<TargetHealth> states = upstream.configure(config);
-        return new Availability(upstream, config.targets(), states);
-    }
-
-    /** The route's guard (breaker and retry budget), configured from the route. */
-    public RouteGuard routeGuard(RouteConfig route) {
-        RouteGuard guard = routes.computeIfAbsent(route.id(), id -> new RouteGuard(id, listener));
-        guard.configure(route.resilience());
-        return guard;
     }
 
     /** Forgets upstreams, targets and routes that {@code inForce} no longer has. */

@@ -38,6 +38,10 @@ public final class RouteGuard {
     }
 
     void configure(RouteResilienceConfig config) {
+        // Added or removed by a reload: start afresh, or a ticket taken before would never be returned.
+        if (breakerConfigured != (config.circuitBreaker() != null)) {
+            breaker.reset();
+        }
         if (config.circuitBreaker() != null) {
             breaker.configure(config.circuitBreaker());
         }

@@ -64,6 +64,10 @@ public final class TargetHealth {
     }
 
     void configure(CircuitBreakerConfig breakerConfig, boolean activeChecks) {
+        // Added or removed by a reload: start afresh, or a ticket taken before would never be returned.
+        if (breakerConfigured != (breakerConfig != null)) {
+            breaker.reset();
+        }
         if (breakerConfig != null) {
             breaker.configure(breakerConfig);
         }

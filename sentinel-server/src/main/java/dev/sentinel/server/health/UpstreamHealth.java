@@ -24,8 +24,10 @@ public final class UpstreamHealth {
     private final AtomicLong generation = new AtomicLong();
     private volatile UpstreamConfig config;
 
-    UpstreamHealth(String id, HealthListener listener) {
+    /** @param config the configuration it is created for, until {@link #configure} adopts one */
+    UpstreamHealth(String id, UpstreamConfig config, HealthListener listener) {
         this.id = id;
+        this.config = config;
         this.listener = listener;
     }
 
@@ -33,14 +35,13 @@ public final class UpstreamHealth {
         return id;
     }
 
-    /** The configuration of the newest snapshot that uses this upstream. */
+    /** The configuration in force for this upstream. */
     public UpstreamConfig config() {
         return config;
     }
 
-    /** Adopts a configuration: creates state for new targets, applies thresholds to all. */
-    List<TargetHealth> configure(UpstreamConfig next) {
-        config = next;
+    /** The state of each target of {@code next}, in its order, created for new targets; settings untouched. */
+    List<TargetHealth> states(UpstreamConfig next) {
         List<TargetHealth> states = new ArrayList<>(next.targets().size());
         for (Target target : next.targets()) {
             TargetHealth state = targets.get(target.address());
@@ -49,11 +50,18 @@ public final class UpstreamHealth {
                 targets.put(target.address(), state);
                 listener.targetAdded(state);
             }
-            state.configure(next.circuitBreaker(), next.healthCheck() != null);
             states.add(state);
         }
-        changed();
         return states;
+    }
+
+    /** Adopts the configuration coming into force: applies its thresholds and breakers to its targets. */
+    void configure(UpstreamConfig next) {
+        config = next;
+        for (TargetHealth state : states(next)) {
+            state.configure(next.circuitBreaker(), next.healthCheck() != null);
+        }
+        changed();
     }
 
     /** Drops the state of targets other than {@code inForce} (the targets the configuration in force lists). */

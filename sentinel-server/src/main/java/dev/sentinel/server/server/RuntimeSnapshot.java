@@ -75,6 +75,13 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
         }
     }
 
+    @Override
+    protected void doStop() throws Exception {
+        // Before the clients stop: the exchanges their stop aborts must not be held against the targets.
+        pools.values().forEach(UpstreamPool::retire);
+        super.doStop();
+    }
+
     SentinelConfig config() {
         return config;
     }

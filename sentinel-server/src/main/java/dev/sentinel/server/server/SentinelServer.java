@@ -69,6 +69,10 @@ public final class SentinelServer extends ContainerLifeCycle {
     /** Set by the JMX {@code drain()}: health answers 503 and HTTP/1 responses close their connection. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final List<ListenerView> listenerViews = new ArrayList<>();
+    /** Set under the reload lock when stopping begins; from then on reloads are refused. */
+    private boolean stopping;
+    /** Whether a reload refused while stopping was logged (under the reload lock): the first says enough. */
+    private boolean refusalLogged;
     private Server server;
     private UpstreamClients clients;
     private Instant startedAt;
@@ -130,6 +134,7 @@ public final class SentinelServer extends ContainerLifeCycle {
         health = new HealthRegistry(HealthListener.all(healthMetrics, healthMBeans));
         RuntimeSnapshot snapshot = new RuntimeSnapshot(initialConfig, clients, health, metrics);
         snapshot.start();
+        health.configure(initialConfig);
         current.set(snapshot);
         addBean(server);
         if (initialConfig.system().autoReload()) {
@@ -157,6 +162,14 @@ public final class SentinelServer extends ContainerLifeCycle {
 
     @Override
     protected void doStop() throws Exception {
+        // The config watcher and the JMX reload() stay live while requests drain: a reload then would
+        // register MBeans after jmx.close() and retire its predecessor on a scheduler that is stopping.
+        reloadLock.lock();
+        try {
+            stopping = true;
+        } finally {
+            reloadLock.unlock();
+        }
         if (jmx != null) {
             jmx.close();
         }
@@ -197,11 +210,18 @@ public final class SentinelServer extends ContainerLifeCycle {
      * Re-reads the config file; on success swaps routes, upstreams and limits atomically, on failure
      * logs every error and keeps serving the running config.
      *
-     * @return true when the new config is in force
+     * @return true when the new config is in force; false as well once Sentinel is stopping
      */
     public boolean reload() {
         reloadLock.lock();
         try {
+            if (stopping) {
+                if (!refusalLogged) {
+                    refusalLogged = true;
+                    LOG.info("reload refused: Sentinel is stopping");
+                }
+                return false;
+            }
             SentinelConfig next = configFile == null ? ConfigLoader.loadEmbeddedDefault()
                     : ConfigLoader.load(configFile, plugins);
             RuntimeSnapshot snapshot;
@@ -212,6 +232,9 @@ public final class SentinelServer extends ContainerLifeCycle {
                 health.retainOnly(current.get().config());
                 throw e;
             }
+            // Only now: shared with the running configuration, the health settings must not change if the
+            // snapshot fails to build or start.
+            health.configure(next);
             RuntimeSnapshot previous = current.getAndSet(snapshot);
             health.retainOnly(next);
             warnAboutRestartOnlyChanges(previous.config(), next);

@@ -36,6 +36,7 @@ public final class UpstreamPool {
     private final Availability availability;
     private final String scheme;
     private final AtomicBoolean warnedAboutCallbacks = new AtomicBoolean();
+    private volatile boolean retired;
 
     UpstreamPool(UpstreamConfig config, LoadBalancer balancer, HttpClient client, Availability availability) {
         this.config = config;
@@ -119,6 +120,15 @@ public final class UpstreamPool {
         return List.copyOf(rest);
     }
 
+    /**
+     * Called before the pool's client is stopped (the snapshot is retired, or Sentinel stops): stopping it
+     * aborts the exchanges still running, and those failures are Sentinel's doing, not the target's, so
+     * they must not count towards ejection or breakers, whose state outlives this pool.
+     */
+    public void retire() {
+        retired = true;
+    }
+
     /** {@code http} or {@code https}. */
     public String scheme() {
         return scheme;
@@ -172,7 +182,7 @@ public final class UpstreamPool {
                 return null;
             }
             long now = System.nanoTime();
-            Outcome.Kind kind = Outcomes.kind(status, failure);
+            Outcome.Kind kind = retired && failure != null ? Outcome.Kind.CANCELLED : Outcomes.kind(status, failure);
             health.end(ticket, kind, now - startNanos, now);
             Outcome outcome = Outcome.of(kind, status, Duration.ofNanos(now - startNanos));
             try {

@@ -76,6 +76,19 @@ class CircuitBreakerTest {
         assertNotEquals(CircuitBreaker.DENIED, breaker.tryAcquire(10 * SECOND), "a released probe frees its slot");
     }
 
+    @Test
+    void aResetClosesItAndOutdatesEveryTicket() {
+        fail(3);
+        long probe = breaker.tryAcquire(10 * SECOND);
+        breaker.reset();
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state());
+        breaker.record(probe, false, 10 * SECOND);
+        fail(2);
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "the old probe's failure is not counted");
+        assertEquals(List.of(CircuitBreaker.State.OPEN, CircuitBreaker.State.HALF_OPEN), transitions,
+                "a reset is no transition");
+    }
+
     private void fail(int times) {
         for (int i = 0; i < times; i++) {
             breaker.record(breaker.tryAcquire(0), false, 0);

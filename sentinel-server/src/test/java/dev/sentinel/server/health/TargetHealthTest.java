@@ -2,6 +2,7 @@ package dev.sentinel.server.health;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -36,7 +37,7 @@ class TargetHealthTest {
 
     @Test
     void unhealthyAfterTheThresholdAndBackAfterTheHealthyThreshold() {
-        Availability view = registry.availability(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A, B));
+        Availability view = inForce(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A, B));
         TargetHealth a = view.health(A);
         check(a, "refused", 2);
         assertEquals(List.of(A, B), view.selectable(0), "2 failures, threshold 3");
@@ -53,7 +54,7 @@ class TargetHealthTest {
     void consecutiveFailuresEjectForABackOffThatGrows() {
         OutlierDetectionConfig outliers = new OutlierDetectionConfig(2, Duration.ofSeconds(10), Duration.ofSeconds(15),
                 false);
-        Availability view = registry.availability(upstream(null, null, outliers, A, B));
+        Availability view = inForce(upstream(null, null, outliers, A, B));
         TargetHealth a = view.health(A);
         fail(a, 2, 0);
         assertEquals(List.of(B), view.selectable(0));
@@ -70,7 +71,7 @@ class TargetHealthTest {
     void theLastTargetTakingTrafficIsNeverEjected() {
         OutlierDetectionConfig outliers = new OutlierDetectionConfig(1, Duration.ofSeconds(10), Duration.ofSeconds(10),
                 false);
-        Availability view = registry.availability(upstream(null, null, outliers, A, B));
+        Availability view = inForce(upstream(null, null, outliers, A, B));
         fail(view.health(A), 1, 0);
         fail(view.health(B), 5, 0);
         assertEquals(List.of(B), view.selectable(0));
@@ -83,7 +84,7 @@ class TargetHealthTest {
         CircuitBreakerConfig breaker = new CircuitBreakerConfig(1, 1, Duration.ofSeconds(5), 1);
         OutlierDetectionConfig noEjection = new OutlierDetectionConfig(1000, Duration.ofSeconds(1),
                 Duration.ofSeconds(1), false);
-        Availability view = registry.availability(upstream(null, breaker, noEjection, A, B));
+        Availability view = inForce(upstream(null, breaker, noEjection, A, B));
         List<Target> first = view.selectable(0);
         assertSame(first, view.selectable(0));
         fail(view.health(A), 1, 0);
@@ -94,23 +95,66 @@ class TargetHealthTest {
 
     @Test
     void stateCarriesOverAReloadThatKeepsTheTargetAndIsDroppedWithIt() {
-        Availability before = registry.availability(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A, B));
+        Availability before = inForce(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A, B));
         before.health(A).disable();
-        Availability after = registry.availability(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A));
+        Availability after = inForce(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A));
         assertTrue(after.health(A).disabled());
         assertSame(before.health(A), after.health(A));
-        registry.retainOnly(new SentinelConfig(null, null, null, List.of(), List.of(),
-                Map.of("u", upstream(CHECK, null, OutlierDetectionConfig.defaults(), A)), Map.of(), Map.of(), null, null));
+        registry.retainOnly(config(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A)));
         assertEquals(1, registry.upstream("u").targets().size());
     }
 
     @Test
     void droppingTheHealthCheckBringsAnUnhealthyTargetBack() {
-        Availability view = registry.availability(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A, B));
+        Availability view = inForce(upstream(CHECK, null, OutlierDetectionConfig.defaults(), A, B));
         check(view.health(A), "refused", 3);
         assertFalse(view.health(A).available(0));
-        Availability reloaded = registry.availability(upstream(null, null, OutlierDetectionConfig.defaults(), A, B));
+        Availability reloaded = inForce(upstream(null, null, OutlierDetectionConfig.defaults(), A, B));
         assertTrue(reloaded.health(A).available(0));
+    }
+
+    @Test
+    void aBreakerRemovedAndAddedAgainByReloadsDoesNotWaitForAProbeTakenBefore() {
+        CircuitBreakerConfig breaker = new CircuitBreakerConfig(1, 1, Duration.ofSeconds(5), 1);
+        OutlierDetectionConfig noEjection = new OutlierDetectionConfig(1000, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), false);
+        TargetHealth a = inForce(upstream(null, breaker, noEjection, A)).health(A);
+        fail(a, 1, 0);
+        long probe = a.start(5 * SECOND);
+        assertEquals(CircuitBreaker.State.HALF_OPEN, a.breakerState());
+        inForce(upstream(null, null, noEjection, A));
+        a.end(probe, Outcome.Kind.SUCCESS, 1_000_000, 6 * SECOND);
+        inForce(upstream(null, breaker, noEjection, A));
+        assertEquals(CircuitBreaker.State.CLOSED, a.breakerState());
+        assertTrue(a.available(6 * SECOND));
+        assertNotEquals(CircuitBreaker.DENIED, a.start(6 * SECOND));
+    }
+
+    @Test
+    void aReloadThatFailsBeforeItsConfigurationComesIntoForceChangesNoSetting() {
+        CircuitBreakerConfig breaker = new CircuitBreakerConfig(1, 1, Duration.ofSeconds(5), 1);
+        OutlierDetectionConfig noEjection = new OutlierDetectionConfig(1000, Duration.ofSeconds(1),
+                Duration.ofSeconds(1), false);
+        Availability view = inForce(upstream(CHECK, breaker, noEjection, A, B));
+        check(view.health(A), "refused", 3);
+        // A reload that builds its view, then fails (a filter factory throws, a client does not start).
+        registry.availability(upstream(null, null, OutlierDetectionConfig.defaults(), A, B));
+        registry.retainOnly(config(upstream(CHECK, breaker, noEjection, A, B)));
+        assertFalse(view.health(A).available(0), "its check is still configured");
+        fail(view.health(B), 1, 0);
+        assertEquals(CircuitBreaker.State.OPEN, view.health(B).breakerState(), "its breaker is still configured");
+    }
+
+    /** The view a snapshot of a configuration with just {@code upstream} builds, then brings into force. */
+    private Availability inForce(UpstreamConfig upstream) {
+        Availability view = registry.availability(upstream);
+        registry.configure(config(upstream));
+        return view;
+    }
+
+    private static SentinelConfig config(UpstreamConfig upstream) {
+        return new SentinelConfig(null, null, null, List.of(), List.of(), Map.of("u", upstream), Map.of(), Map.of(),
+                null, null);
     }
 
     private static void check(TargetHealth target, String failure, int times) {

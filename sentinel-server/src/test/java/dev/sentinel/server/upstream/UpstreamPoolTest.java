@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinel.server.config.UpstreamConfig;
 import dev.sentinel.server.health.Availability;
+import dev.sentinel.server.health.TargetHealth;
 import dev.sentinel.server.limits.BodyLimitExceeded;
 import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.LoadBalancer;
@@ -14,6 +15,7 @@ import dev.sentinel.spi.Target;
 import java.io.EOFException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.nio.channels.AsynchronousCloseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
@@ -98,6 +100,23 @@ class UpstreamPoolTest {
         UpstreamPool.Lease lease = pool(noisy).acquire(null);
         lease.end(200, null);
         assertEquals(TARGETS.getFirst(), lease.target());
+    }
+
+    @Test
+    void exchangesAbortedByRetiringThePoolSayNothingAboutTheTarget() {
+        Recording balancer = new Recording();
+        UpstreamPool pool = pool(balancer);
+        UpstreamPool.Lease before = pool.acquire(null);
+        UpstreamPool.Lease during = pool.acquire(null);
+        UpstreamPool.Lease answered = pool.acquire(null);
+        before.end(200, new EOFException("reset mid-body"));
+        pool.retire();
+        assertEquals(Outcome.Kind.CANCELLED, during.end(200, new AsynchronousCloseException()).kind());
+        assertEquals(Outcome.Kind.SERVER_ERROR, answered.end(503, null).kind(), "an answer is still a verdict");
+        TargetHealth health = pool.availability().health(TARGETS.get(1));
+        assertEquals(2, health.requests(), "the aborted exchange is not counted");
+        assertEquals(2, health.failures());
+        assertEquals(0, health.inFlight());
     }
 
     @Test

@@ -1,0 +1,94 @@
+package dev.sentinel.server.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sentinel.server.config.kdl.ConfigLoader;
+import dev.sentinel.server.jmx.ServerMXBean;
+import dev.sentinel.server.plugin.PluginRegistry;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import javax.management.MBeanServer;
+import javax.management.MBeanServerDelegate;
+import javax.management.MBeanServerNotification;
+import javax.management.NotificationListener;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's lifecycle against reloads, in process. */
+class SentinelServerTest {
+    @Test
+    void aReloadWhileStoppingIsRefused(@TempDir Path dir) throws Exception {
+        MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
+        ObjectName serverBean = new ObjectName(ServerMXBean.OBJECT_NAME);
+        CountDownLatch unexported = new CountDownLatch(1);
+        NotificationListener unregistered = (notification, handback) -> {
+            if (notification instanceof MBeanServerNotification n
+                    && MBeanServerNotification.UNREGISTRATION_NOTIFICATION.equals(n.getType())
+                    && serverBean.equals(n.getMBeanName())) {
+                unexported.countDown();
+            }
+        };
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            int port = freePort();
+            Path file = dir.resolve("sentinel.kdl");
+            Files.writeString(file, """
+                    system { worker-threads 1; graceful-shutdown-timeout-secs 60 }
+                    listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                    routes { route "api" { matches { path-prefix "/" }; upstream "be" } }
+                    upstreams { upstream "be" { target "127.0.0.1:%d" } }
+                    """.formatted(port, backend.getLocalPort()));
+            PluginRegistry plugins = PluginRegistry.builtins();
+            SentinelServer server = new SentinelServer(ConfigLoader.load(file, plugins), file, plugins);
+            server.start();
+            try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                client.setSoTimeout(30_000);
+                OutputStream out = client.getOutputStream();
+                out.write("GET / HTTP/1.1\r\nHost: test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                // The backend never answers: the request stays in flight and holds the stop in its drain.
+                Socket upstream = backend.accept();
+                mbeans.addNotificationListener(MBeanServerDelegate.DELEGATE_NAME, unregistered, null, null);
+                CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> {
+                    try {
+                        server.stop();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, runnable -> Thread.ofVirtual().start(runnable));
+                assertTrue(unexported.await(30, TimeUnit.SECONDS), "stopping closes the JMX export first");
+
+                assertFalse(server.reload());
+                assertEquals(Set.of(), mbeans.queryNames(new ObjectName("sentinel:type=Route,*"), null),
+                        "no MBean registered after the export closed");
+
+                // Let the request end, and close the client's connection, so the stop completes.
+                upstream.close();
+                client.getInputStream().readAllBytes();
+                client.close();
+                stopped.get(30, TimeUnit.SECONDS);
+            } finally {
+                mbeans.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, unregistered);
+                server.stop();
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
