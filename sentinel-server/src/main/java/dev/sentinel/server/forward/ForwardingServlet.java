@@ -293,24 +293,6 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         super.onClientRequestFailure(clientRequest, proxyRequest, proxyResponse, failure);
     }
 
-    /** A failure writing to the client is the client's doing: it marks the exchange so (see {@link #clientFailed}). */
-    @Override
-    protected ProxyWriter newProxyWriteListener(HttpServletRequest clientRequest, Response serverResponse) {
-        return new ProxyWriter(clientRequest, serverResponse) {
-            @Override
-            public void onError(Throwable failure) {
-                clientRequest.setAttribute(CLIENT_FAILED_ATTRIBUTE, Boolean.TRUE);
-                super.onError(failure);
-            }
-
-            @Override
-            protected void onCompleteFailure(Throwable failure) {
-                clientRequest.setAttribute(CLIENT_FAILED_ATTRIBUTE, Boolean.TRUE);
-                super.onCompleteFailure(failure);
-            }
-        };
-    }
-
     @Override
     protected void onProxyResponseSuccess(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                           Response serverResponse) {
@@ -419,7 +401,7 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
         return (Attempts) clientRequest.getAttribute(Attempts.ATTRIBUTE);
     }
 
-    /** Whether the client's side failed the exchange: it went away, or stalled reading or sending. */
+    /** Whether the client's side failed the exchange: its upload broke or stalled. */
     private static boolean clientFailed(HttpServletRequest clientRequest) {
         return clientRequest.getAttribute(CLIENT_FAILED_ATTRIBUTE) != null;
     }
