@@ -27,8 +27,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class FilterChain {
     private static final Logger LOG = LoggerFactory.getLogger(FilterChain.class);
-    /** The stamp's header that carries the request's trace id (see {@code forward.ResponseStamp}). */
-    private static final String CORRELATION_ID = "X-Correlation-Id";
     /**
      * One filter under the name the configuration gave it. A filter that keeps failing is logged once per
      * configuration, not once per request.
@@ -70,19 +68,20 @@ public final class FilterChain {
      * Runs the request phase until a filter decides something other than allow.
      *
      * @param matchedPathPrefix the route's longest {@code path-prefix} that matched, or {@code null}
+     * @param traceId           the request's trace id, for the error bodies of replies made on the way back
      */
     public Run onRequest(Request request, Response response, String routeId, String upstreamId,
-                         String matchedPathPrefix) {
+                         String matchedPathPrefix, String traceId) {
         FilterExchange exchange = new FilterExchange(request, response, routeId, upstreamId, matchedPathPrefix);
         for (int i = 0; i < filters.size(); i++) {
             Named named = filters.get(i);
             Decision decision = decide(named, exchange);
             if (!(decision instanceof Decision.Allow)) {
                 metrics.filterDecided(named.id(), kind(decision));
-                return new Run(this, exchange, i, decision);
+                return new Run(this, exchange, i, decision, traceId);
             }
         }
-        return new Run(this, exchange, filters.size(), Decision.allow());
+        return new Run(this, exchange, filters.size(), Decision.allow(), traceId);
     }
 
     private static Decision decide(Named named, FilterExchange exchange) {
@@ -128,13 +127,15 @@ public final class FilterChain {
         private final FilterExchange exchange;
         private final int ran;
         private final Decision decision;
+        private final String traceId;
         private final AtomicBoolean applied = new AtomicBoolean();
 
-        private Run(FilterChain chain, FilterExchange exchange, int ran, Decision decision) {
+        private Run(FilterChain chain, FilterExchange exchange, int ran, Decision decision, String traceId) {
             this.chain = chain;
             this.exchange = exchange;
             this.ran = ran;
             this.decision = decision;
+            this.traceId = traceId;
         }
 
         /** {@link Decision#allow()} when every filter allowed the request. */
@@ -191,7 +192,7 @@ public final class FilterChain {
                             HttpFields.Mutable headers = getWrapped().getHeaders();
                             headers.clear();
                             headers.add(stamp);
-                            Replies.write(replacement, getWrapped(), callback, stamp.get(CORRELATION_ID));
+                            Replies.write(replacement, getWrapped(), callback, traceId);
                             return;
                         }
                     }

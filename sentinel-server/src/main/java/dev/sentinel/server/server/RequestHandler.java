@@ -109,7 +109,7 @@ final class RequestHandler extends Handler.Wrapper {
             return serve(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE, origin);
         }
         FilterChain.Run run = filters.onRequest(limited, response, route.id(), config.upstream(),
-                route.matchedPathPrefix(routing.path()));
+                route.matchedPathPrefix(routing.path()), traceId);
         if (!(run.decision() instanceof Decision.Allow)) {
             Replies.write(run.decision(), run.beforeCommit(response), completion, traceId);
             return true;

@@ -176,7 +176,7 @@ class AgentFilterTest {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 response.getHeaders().put("X-Correlation-Id", "t-1");
-                FilterChain.Run run = chain.onRequest(request, response, "r", "u", null);
+                FilterChain.Run run = chain.onRequest(request, response, "r", "u", null, "t-1");
                 if (!(run.decision() instanceof Decision.Allow)) {
                     Replies.write(run.decision(), run.beforeCommit(response), callback, "t-1");
                     return true;

@@ -161,7 +161,7 @@ class FilterChainTest {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                FilterChain.Run run = chain.onRequest(request, response, "r", "u", null);
+                FilterChain.Run run = chain.onRequest(request, response, "r", "u", null, "trace");
                 if (!(run.decision() instanceof Decision.Allow)) {
                     Replies.write(run.decision(), run.beforeCommit(response), callback, "trace");
                     return true;
