@@ -1,6 +1,7 @@
 package dev.sentinel.server.forward;
 
 import dev.sentinel.server.config.PoliciesConfig.HeaderOps;
+import dev.sentinel.server.limits.TransferCoding;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 
@@ -110,5 +113,41 @@ final class ForwardingHeaders {
         ops.remove().forEach(name -> response.setHeader(name, null));
         ops.set().forEach(response::setHeader);
         ops.add().forEach(response::addHeader);
+    }
+
+    /**
+     * Copies the upstream's response headers, minus hop-by-hop headers ({@code hopHeaders}), those its
+     * {@code Connection} header names, and those Sentinel stamped already. {@code Set-Cookie} goes in
+     * verbatim: the servlet API would parse and re-serialise it, changing quoted values.
+     */
+    static void copyResponse(HttpFields serverHeaders, HttpServletResponse proxyResponse, Set<String> hopHeaders) {
+        Set<String> nominated = connectionNominated(serverHeaders);
+        HttpFields.Mutable proxyHeaders = ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders();
+        for (HttpField field : serverHeaders) {
+            String name = field.getLowerCaseName();
+            if (hopHeaders.contains(name) || nominated.contains(name) || ResponseStamp.isStamped(name)) {
+                continue;
+            }
+            if (field.getHeader() == HttpHeader.SET_COOKIE) {
+                proxyHeaders.add(field);
+            } else if (field.getHeader() == HttpHeader.DATE) {
+                // The origin's date replaces the one Jetty put on every response: a message has one Date.
+                proxyHeaders.put(field);
+            } else {
+                proxyResponse.addHeader(field.getName(), field.getValue());
+            }
+        }
+    }
+
+    /**
+     * The upstream client's parser refuses garbage status lines, obs-fold and conflicting lengths itself; this
+     * catches a {@code Transfer-Encoding} it reads leniently ({@code ,chunked}, a coding before
+     * {@code chunked}), and refuses {@code Transfer-Encoding} with {@code Content-Length} whatever that
+     * client's compliance mode: relaying such a body means guessing where it ends.
+     */
+    static boolean framingInDoubt(HttpFields serverHeaders) {
+        List<String> transferEncoding = serverHeaders.getValuesList(HttpHeader.TRANSFER_ENCODING);
+        return !transferEncoding.isEmpty() && (serverHeaders.contains(HttpHeader.CONTENT_LENGTH)
+                || TransferCoding.of(transferEncoding) != TransferCoding.CHUNKED);
     }
 }

@@ -3,7 +3,6 @@ package dev.sentinel.server.forward;
 import dev.sentinel.server.agent.ResponseReplacement;
 import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
-import dev.sentinel.server.limits.TransferCoding;
 import dev.sentinel.server.log.RequestFacts;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.server.observability.UpstreamMetrics;
@@ -17,8 +16,6 @@ import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.AsyncRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -28,7 +25,6 @@ import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.ee10.proxy.AsyncMiddleManServlet;
 import org.eclipse.jetty.ee10.servlet.HttpOutput;
 import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
-import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
@@ -184,16 +180,14 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     }
 
     /**
-     * Copies the upstream's response headers, minus hop-by-hop headers, those its {@code Connection}
-     * header names, and those Sentinel stamped already. {@code Set-Cookie} goes in verbatim: the servlet
-     * API would parse and re-serialise it, changing quoted values. A response whose framing is in doubt is
-     * aborted instead, which answers the client 502.
+     * Copies the upstream's response head ({@link ForwardingHeaders#copyResponse}) unless its framing is in
+     * doubt, which aborts it instead and answers the client 502, or its status is retried on another target.
      */
     @Override
     protected void onServerResponseHeaders(HttpServletRequest clientRequest, HttpServletResponse proxyResponse,
                                            Response serverResponse) {
         HttpFields serverHeaders = serverResponse.getHeaders();
-        if (framingInDoubt(serverHeaders)) {
+        if (ForwardingHeaders.framingInDoubt(serverHeaders)) {
             serverResponse.abort(new HttpResponseException("upstream response framing in doubt", serverResponse));
             return;
         }
@@ -209,22 +203,7 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
                 return;
             }
         }
-        Set<String> nominated = ForwardingHeaders.connectionNominated(serverHeaders);
-        HttpFields.Mutable proxyHeaders = ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders();
-        for (HttpField field : serverHeaders) {
-            String name = field.getLowerCaseName();
-            if (HOP_HEADERS.contains(name) || nominated.contains(name) || ResponseStamp.isStamped(name)) {
-                continue;
-            }
-            if (field.getHeader() == HttpHeader.SET_COOKIE) {
-                proxyHeaders.add(field);
-            } else if (field.getHeader() == HttpHeader.DATE) {
-                // The origin's date replaces the one Jetty put on every response: a message has one Date.
-                proxyHeaders.put(field);
-            } else {
-                proxyResponse.addHeader(field.getName(), field.getValue());
-            }
-        }
+        ForwardingHeaders.copyResponse(serverHeaders, proxyResponse, HOP_HEADERS);
         ResponseStamp.adoptUpstreamPolicies(serverHeaders, proxyResponse);
         ForwardRequest forward = forwardRequest(clientRequest);
         ForwardingHeaders.apply(forward.policies().responseHeaders(), proxyResponse);
@@ -374,18 +353,6 @@ public class ForwardingServlet extends AsyncMiddleManServlet {
     private static String pathAndQuery(HttpServletRequest clientRequest) {
         String query = clientRequest.getQueryString();
         return query == null ? clientRequest.getRequestURI() : clientRequest.getRequestURI() + "?" + query;
-    }
-
-    /**
-     * The upstream client's parser refuses garbage status lines, obs-fold and conflicting lengths itself; this
-     * catches a {@code Transfer-Encoding} it reads leniently ({@code ,chunked}, a coding before
-     * {@code chunked}), and refuses {@code Transfer-Encoding} with {@code Content-Length} whatever that
-     * client's compliance mode: relaying such a body means guessing where it ends.
-     */
-    private static boolean framingInDoubt(HttpFields serverHeaders) {
-        List<String> transferEncoding = serverHeaders.getValuesList(HttpHeader.TRANSFER_ENCODING);
-        return !transferEncoding.isEmpty() && (serverHeaders.contains(HttpHeader.CONTENT_LENGTH)
-                || TransferCoding.of(transferEncoding) != TransferCoding.CHUNKED);
     }
 
     private static String authority(HttpServletRequest clientRequest) {
