@@ -76,31 +76,30 @@ final class RawHttp1 implements AutoCloseable {
 
     /** Reads a response's status line and headers only, leaving its body unread; returns the status. */
     int readHead() throws IOException {
-        String statusLine = line();
-        if (statusLine == null) {
-            throw new EOFException("connection closed before a status line");
-        }
-        String header = line();
-        while (header != null && !header.isEmpty()) {
-            header = line();
-        }
-        return Integer.parseInt(statusLine.split(" ")[1]);
+        return head().status();
     }
 
-    /** Reads one response; {@code mayHaveBody} is false for the answer to a HEAD. */
-    Response read(boolean mayHaveBody) throws IOException {
+    /** The status line and headers of the next response, with an empty body. */
+    private Response head() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new EOFException("connection closed before a status line");
         }
-        String[] parts = statusLine.split(" ", 3);
-        int status = Integer.parseInt(parts[1]);
+        int status = Integer.parseInt(statusLine.split(" ", 3)[1]);
         List<String[]> headers = new ArrayList<>();
         for (String line = line(); line != null && !line.isEmpty(); line = line()) {
             int colon = line.indexOf(':');
             headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
         }
-        Response head = new Response(statusLine, status, headers, new byte[0]);
+        return new Response(statusLine, status, headers, new byte[0]);
+    }
+
+    /** Reads one response; {@code mayHaveBody} is false for the answer to a HEAD. */
+    Response read(boolean mayHaveBody) throws IOException {
+        Response head = head();
+        int status = head.status();
+        List<String[]> headers = head.headers();
+        String statusLine = head.statusLine();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         String te = head.header("Transfer-Encoding");
         String length = head.header("Content-Length");
