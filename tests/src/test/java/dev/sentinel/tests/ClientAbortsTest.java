@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,9 +26,6 @@ import org.junit.jupiter.api.Test;
 class ClientAbortsTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    @Disabled("BUG: a client hanging up mid-download is still held against the target. Marking it from a "
-            + "ProxyWriter subclass made a request in flight during a graceful stop hang (SentinelServerTest); "
-            + "the upload side (onClientRequestFailure) is handled")
     @Test
     void clientsHangingUpMidDownloadNeverEjectATarget() throws Exception {
         Backend.Responder endless = (received, response, callback) -> {

@@ -28,7 +28,7 @@ import org.eclipse.jetty.server.Request;
  *       an empty body is not shown;</li>
  *   <li><b>response_headers</b>: in the response phase, where the upstream's head arrives; on allow its
  *       response header changes apply, otherwise the decision replaces the upstream's response
- *       ({@link ResponseReplacement}).</li>
+ *       ({@link Replies#replace}).</li>
  * </ul>
  * Response header changes asked for in the request phase are applied in the response phase. A failure
  * (timeout, exception, overload, a reply that cannot be sent) allows with no changes under

@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * retry budget allows it. Used by one request at a time (attempts are sequential).
  */
 final class Attempts {
-    static final String ATTRIBUTE = Attempts.class.getName();
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE");
 
     private final RouteGuard guard;

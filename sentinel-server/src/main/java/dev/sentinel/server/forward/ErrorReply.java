@@ -1,14 +1,12 @@
 package dev.sentinel.server.forward;
 
-import dev.sentinel.server.agent.ResponseReplacement;
-import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.error.ErrorResponses;
+import dev.sentinel.server.filter.Replies;
 import dev.sentinel.spi.Decision;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * What the client gets when its request could not be relayed: Sentinel's JSON error (502, 504, 413, …)
@@ -19,30 +17,26 @@ final class ErrorReply {
     private ErrorReply() {
     }
 
-    static void write(HttpServletRequest clientRequest, HttpServletResponse proxyResponse, int status,
-                      ForwardRequest forward) throws IOException {
-        if (proxyResponse.isCommitted()) {
+    /** Completes {@code callback} with the reply; {@code failure} is what went wrong, or {@code null}. */
+    static void write(Request request, Response response, Callback callback, int status, ForwardRequest forward,
+                      Throwable failure) {
+        if (response.isCommitted()) {
             // Bytes already reached the client: cut the connection so a truncated body never looks whole.
-            proxyResponse.sendError(-1);
+            callback.failed(failure != null ? failure : new IOException("upstream exchange failed with " + status));
             return;
         }
         // An upstream response that failed after its head arrived (a bad chunk, say) already had its
         // headers copied: none of it may ride on the error, so start again from Sentinel's own stamp.
-        proxyResponse.reset();
-        ResponseStamp.stamp(ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders(),
-                forward.traceId(), forward.securityHeaders());
-        Decision replacement = ResponseReplacement.of(clientRequest);
+        response.reset();
+        ResponseStamp.stamp(response.getHeaders(), forward.traceId(), forward.securityHeaders());
+        Decision replacement = Replies.replacement(request);
         if (replacement != null) {
             // The agent's reply replaces the upstream's, which went through the response phase already.
-            ResponseReplacement.write(replacement, proxyResponse, forward.traceId());
+            Replies.write(replacement, response, callback, forward.traceId());
             return;
         }
-        proxyResponse.setStatus(status);
-        proxyResponse.setContentType(ErrorBody.CONTENT_TYPE);
-        proxyResponse.setHeader(HttpHeader.CONNECTION.asString(), HttpHeaderValue.CLOSE.asString());
-        forward.responsePhase().apply(ServletContextResponse.getServletContextResponse(proxyResponse));
-        byte[] body = ErrorBody.json(status, forward.traceId());
-        proxyResponse.setContentLength(body.length);
-        proxyResponse.getOutputStream().write(body);
+        response.setStatus(status);
+        forward.responsePhase().apply(response);
+        ErrorResponses.write(response, callback, status, forward.traceId(), true);
     }
 }

@@ -2,14 +2,12 @@ package dev.sentinel.server.forward;
 
 import dev.sentinel.server.config.PoliciesConfig.HeaderOps;
 import dev.sentinel.server.limits.TransferCoding;
-import jakarta.servlet.http.HttpServletResponse;
-import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
@@ -24,19 +22,30 @@ final class ForwardingHeaders {
     static final String X_CORRELATION_ID = "X-Correlation-Id";
     static final String FORWARDED_BY_VALUE = "Sentinel";
 
-    /** Request headers Sentinel sets itself; a client's copies are dropped first. */
-    private static final List<String> OWNED_REQUEST_HEADERS = List.of(HttpHeader.X_FORWARDED_PROTO.asString(),
-            HttpHeader.X_FORWARDED_HOST.asString(), HttpHeader.X_FORWARDED_SERVER.asString(),
-            HttpHeader.X_FORWARDED_PORT.asString(), X_FORWARDED_BY, X_TRACE_ID, X_CORRELATION_ID);
+    /** Hop-by-hop headers (RFC 9110 §7.6.1, and the proxy ones), never relayed on either leg. */
+    private static final Set<HttpHeader> HOP_BY_HOP = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,
+            HttpHeader.PROXY_AUTHORIZATION, HttpHeader.PROXY_AUTHENTICATE, HttpHeader.PROXY_CONNECTION,
+            HttpHeader.TRANSFER_ENCODING, HttpHeader.TE, HttpHeader.TRAILER, HttpHeader.UPGRADE);
 
     /**
-     * A client's protocol-switch request is about its connection to Sentinel, never the upstream's: an
-     * {@code Upgrade: h2c} or {@code websocket} reaching a backend could switch the shared upstream connection
-     * into a tunnel Sentinel no longer parses (h2c smuggling). Named here, not left to the servlet's hop-by-hop
-     * list, which has {@code Upgrade} but not {@code HTTP2-Settings}.
+     * Request headers never copied from the client: hop-by-hop ones; those Sentinel sets itself (a client's
+     * copies are discarded, never trusted); and protocol-switch requests, which are about the client's
+     * connection to Sentinel, never the upstream's: an {@code Upgrade: h2c} or {@code websocket} reaching a
+     * backend could switch the shared upstream connection into a tunnel Sentinel no longer parses (h2c
+     * smuggling), so {@code HTTP2-Settings} goes too.
      */
-    private static final List<String> PROTOCOL_SWITCH_HEADERS = List.of(HttpHeader.UPGRADE.asString(),
-            HttpHeader.HTTP2_SETTINGS.asString());
+    private static final Set<HttpHeader> DROPPED_REQUEST_HEADERS = dropped();
+
+    /** Owned request headers Jetty has no constant for, by lower-case name. */
+    private static final Set<String> OWNED_CUSTOM_HEADERS = Set.of(X_FORWARDED_BY.toLowerCase(Locale.ROOT),
+            X_TRACE_ID.toLowerCase(Locale.ROOT), X_CORRELATION_ID.toLowerCase(Locale.ROOT));
+
+    private static Set<HttpHeader> dropped() {
+        EnumSet<HttpHeader> dropped = EnumSet.copyOf(HOP_BY_HOP);
+        dropped.addAll(List.of(HttpHeader.X_FORWARDED_PROTO, HttpHeader.X_FORWARDED_HOST,
+                HttpHeader.X_FORWARDED_SERVER, HttpHeader.X_FORWARDED_PORT, HttpHeader.HTTP2_SETTINGS));
+        return dropped;
+    }
 
     private ForwardingHeaders() {
     }
@@ -58,16 +67,6 @@ final class ForwardingHeaders {
         return names == null ? Set.of() : names;
     }
 
-    /** Drops a client's copies of the headers Sentinel owns, and its protocol-switch headers. */
-    static void dropOwned(HttpFields.Mutable headers) {
-        for (String name : OWNED_REQUEST_HEADERS) {
-            headers.remove(name);
-        }
-        for (String name : PROTOCOL_SWITCH_HEADERS) {
-            headers.remove(name);
-        }
-    }
-
     /**
      * Sets the forwarding headers on the proxy-to-server request.
      *
@@ -87,7 +86,7 @@ final class ForwardingHeaders {
         headers.put(X_CORRELATION_ID, traceId);
     }
 
-    /** Applies a route's edits to the proxy-to-server request: rename, remove, set, add. */
+    /** Applies a route's header edits, to either leg: rename, remove, set, add. */
     static void apply(HeaderOps ops, HttpFields.Mutable headers) {
         for (Map.Entry<String, String> rename : ops.rename().entrySet()) {
             List<String> values = headers.getValuesList(rename.getKey());
@@ -101,40 +100,46 @@ final class ForwardingHeaders {
         ops.add().forEach(headers::add);
     }
 
-    /** Applies a route's edits to the proxy-to-client response, in the same order. */
-    static void apply(HeaderOps ops, HttpServletResponse response) {
-        for (Map.Entry<String, String> rename : ops.rename().entrySet()) {
-            List<String> values = new ArrayList<>(response.getHeaders(rename.getKey()));
-            if (!values.isEmpty()) {
-                response.setHeader(rename.getKey(), null);
-                values.forEach(v -> response.addHeader(rename.getValue(), v));
+    /**
+     * Copies the client's request headers to the proxy-to-server request, minus hop-by-hop headers, those
+     * its {@code Connection} header names, the headers Sentinel owns, protocol-switch headers, and
+     * {@code Expect} (Sentinel answers {@code 100-continue} itself, as nginx does). {@code Host} is kept.
+     */
+    static void copyRequest(HttpFields clientHeaders, HttpFields.Mutable proxyHeaders) {
+        Set<String> nominated = connectionNominated(clientHeaders);
+        for (HttpField field : clientHeaders) {
+            HttpHeader header = field.getHeader();
+            if (header != null ? DROPPED_REQUEST_HEADERS.contains(header) || header == HttpHeader.EXPECT
+                    : OWNED_CUSTOM_HEADERS.contains(field.getLowerCaseName())) {
+                continue;
             }
+            if (!nominated.isEmpty() && nominated.contains(field.getLowerCaseName())) {
+                continue;
+            }
+            proxyHeaders.add(field);
         }
-        ops.remove().forEach(name -> response.setHeader(name, null));
-        ops.set().forEach(response::setHeader);
-        ops.add().forEach(response::addHeader);
     }
 
     /**
-     * Copies the upstream's response headers, minus hop-by-hop headers ({@code hopHeaders}), those its
-     * {@code Connection} header names, and those Sentinel stamped already. {@code Set-Cookie} goes in
-     * verbatim: the servlet API would parse and re-serialise it, changing quoted values.
+     * Copies the upstream's response headers, minus hop-by-hop headers and those its {@code Connection}
+     * header names, verbatim ({@code Set-Cookie} stays as the origin wrote it). The response already carries
+     * Sentinel's stamp: the upstream's correlation id is dropped, while its own {@code Date},
+     * {@code X-Content-Type-Options} and {@code X-Frame-Options} replace the defaults (a message has one
+     * Date).
      */
-    static void copyResponse(HttpFields serverHeaders, HttpServletResponse proxyResponse, Set<String> hopHeaders) {
+    static void copyResponse(HttpFields serverHeaders, HttpFields.Mutable proxyHeaders) {
         Set<String> nominated = connectionNominated(serverHeaders);
-        HttpFields.Mutable proxyHeaders = ServletContextResponse.getServletContextResponse(proxyResponse).getHeaders();
         for (HttpField field : serverHeaders) {
-            String name = field.getLowerCaseName();
-            if (hopHeaders.contains(name) || nominated.contains(name) || ResponseStamp.isStamped(name)) {
+            HttpHeader header = field.getHeader();
+            if (header != null && HOP_BY_HOP.contains(header)
+                    || !nominated.isEmpty() && nominated.contains(field.getLowerCaseName())) {
                 continue;
             }
-            if (field.getHeader() == HttpHeader.SET_COOKIE) {
-                proxyHeaders.add(field);
-            } else if (field.getHeader() == HttpHeader.DATE) {
-                // The origin's date replaces the one Jetty put on every response: a message has one Date.
+            String name = field.getLowerCaseName();
+            if (header == HttpHeader.DATE || ResponseStamp.isReplaceable(name)) {
                 proxyHeaders.put(field);
-            } else {
-                proxyResponse.addHeader(field.getName(), field.getValue());
+            } else if (!ResponseStamp.isStamped(name)) {
+                proxyHeaders.add(field);
             }
         }
     }

@@ -1,7 +1,6 @@
 package dev.sentinel.server.forward;
 
-import jakarta.servlet.http.HttpServletResponse;
-import org.eclipse.jetty.http.HttpField;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpFields;
 
 /**
@@ -12,6 +11,9 @@ import org.eclipse.jetty.http.HttpFields;
 public final class ResponseStamp {
     static final String X_CONTENT_TYPE_OPTIONS = "X-Content-Type-Options";
     static final String X_FRAME_OPTIONS = "X-Frame-Options";
+    private static final String X_CORRELATION_ID_LOWER = ForwardingHeaders.X_CORRELATION_ID.toLowerCase(Locale.ROOT);
+    private static final String X_CONTENT_TYPE_OPTIONS_LOWER = X_CONTENT_TYPE_OPTIONS.toLowerCase(Locale.ROOT);
+    private static final String X_FRAME_OPTIONS_LOWER = X_FRAME_OPTIONS.toLowerCase(Locale.ROOT);
 
     private ResponseStamp() {
     }
@@ -25,18 +27,13 @@ public final class ResponseStamp {
         }
     }
 
-    static boolean isStamped(String headerName) {
-        return ForwardingHeaders.X_CORRELATION_ID.equalsIgnoreCase(headerName)
-                || X_CONTENT_TYPE_OPTIONS.equalsIgnoreCase(headerName) || X_FRAME_OPTIONS.equalsIgnoreCase(headerName);
+    /** Whether an upstream's header of this (lower-case) name is dropped for Sentinel's: the correlation id. */
+    static boolean isStamped(String lowerCaseName) {
+        return lowerCaseName.equals(X_CORRELATION_ID_LOWER);
     }
 
-    /** An upstream's own content-type and framing policies replace the defaults. */
-    static void adoptUpstreamPolicies(HttpFields serverResponseHeaders, HttpServletResponse proxyResponse) {
-        for (String name : new String[] {X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS}) {
-            HttpField field = serverResponseHeaders.getField(name);
-            if (field != null) {
-                proxyResponse.setHeader(name, field.getValue());
-            }
-        }
+    /** Whether an upstream's header of this (lower-case) name replaces Sentinel's default: its own policies. */
+    static boolean isReplaceable(String lowerCaseName) {
+        return lowerCaseName.equals(X_CONTENT_TYPE_OPTIONS_LOWER) || lowerCaseName.equals(X_FRAME_OPTIONS_LOWER);
     }
 }

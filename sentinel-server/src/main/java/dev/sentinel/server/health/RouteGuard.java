@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RouteGuard {
     /** The request attribute under which the request path hands the route's guard to the forwarding engine. */
-    public static final String ATTRIBUTE = RouteGuard.class.getName();
 
     private final String routeId;
     private final HealthListener listener;

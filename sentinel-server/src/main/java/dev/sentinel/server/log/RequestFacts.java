@@ -33,7 +33,7 @@ public final class RequestFacts {
         return upstreamWritePendingNanos;
     }
 
-    String traceId() {
+    public String traceId() {
         return traceId;
     }
 

@@ -8,8 +8,8 @@ import dev.sentinel.server.filter.FilterChain;
 import dev.sentinel.server.filter.Replies;
 import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.forward.ForwardRequest;
+import dev.sentinel.server.forward.ForwardingEngine;
 import dev.sentinel.server.forward.ResponseStamp;
-import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.limits.Refusal;
 import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
@@ -31,22 +31,23 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The life of a request, in order: trace id and response stamp → header limits → route → body limit →
  * the route's filters (request phase) → builtin handler, or hand-off to the forwarding engine (the wrapped
- * handler), with the filters' response phase owed to whichever answers → metrics when the response
+ * engine), with the filters' response phase owed to whichever answers → metrics when the response
  * completes. While the server is draining, HTTP/1 responses carry {@code Connection: close}.
  */
-final class RequestHandler extends Handler.Wrapper {
+final class RequestHandler extends Handler.Abstract {
     private final AtomicReference<RuntimeSnapshot> current;
     private final Builtins builtins;
     private final ProxyMetrics metrics;
     private final AtomicBoolean draining;
+    private final ForwardingEngine forwardingEngine;
 
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
-                   AtomicBoolean draining, Handler forwardingEngine) {
-        super(forwardingEngine);
+                   AtomicBoolean draining, ForwardingEngine forwardingEngine) {
         this.current = current;
         this.builtins = builtins;
         this.metrics = metrics;
         this.draining = draining;
+        this.forwardingEngine = forwardingEngine;
     }
 
     @Override
@@ -61,7 +62,8 @@ final class RequestHandler extends Handler.Wrapper {
         JettyRoutingRequest routing = new JettyRoutingRequest(request);
         CompiledRoute route = snapshot.route(routing, listenerId);
         String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
-        request.setAttribute(RequestFacts.ATTRIBUTE, new RequestFacts(traceId, routeId));
+        RequestFacts facts = new RequestFacts(traceId, routeId);
+        request.setAttribute(RequestFacts.ATTRIBUTE, facts);
         RouteMetrics routeMetrics = metrics.route(routeId);
         routeMetrics.started();
         Callback completion = recordOnCompletion(callback, request, response, routeMetrics, startNanos);
@@ -71,66 +73,66 @@ final class RequestHandler extends Handler.Wrapper {
         }
         // From here on the completion must run whatever happens: it balances sentinel_active_requests.
         try {
-            if (!dispatch(request, response, completion, snapshot, route, routing, traceId)) {
-                ErrorResponses.write(response, completion, 404, traceId, false);
-            }
+            dispatch(request, response, completion, snapshot, route, routing, facts);
         } catch (Throwable failure) {
             completion.failed(failure);
         }
         return true;
     }
 
-    private boolean dispatch(Request request, Response response, Callback completion, RuntimeSnapshot snapshot,
-                             CompiledRoute route, JettyRoutingRequest routing, String traceId) throws Exception {
+    private void dispatch(Request request, Response response, Callback completion, RuntimeSnapshot snapshot,
+                          CompiledRoute route, JettyRoutingRequest routing, RequestFacts facts) {
+        String traceId = facts.traceId();
         LimitsConfig limits = snapshot.config().limits();
         Refusal refusal = RequestFraming.check(request);
         if (refusal == null) {
             refusal = RequestLimits.headerCount(request, limits.maxHeaderCount());
         }
         if (refusal != null) {
-            return refuse(refusal, response, completion, traceId);
+            refuse(refusal, response, completion, traceId);
+            return;
         }
         if (route == null) {
             ErrorResponses.write(response, completion, 404, traceId, false);
-            return true;
+            return;
         }
         RouteConfig config = route.config();
         long maxBody = config.policies().maxBodySizeBytes() == PoliciesConfig.INHERIT ? limits.maxBodySizeBytes()
                 : config.policies().maxBodySizeBytes();
         refusal = RequestLimits.declaredBody(request, maxBody);
         if (refusal != null) {
-            return refuse(refusal, response, completion, traceId);
+            refuse(refusal, response, completion, traceId);
+            return;
         }
         ClientOrigin origin = new ClientOrigin(authority(request), forwardedFor(request));
         Request limited = RequestLimits.limitBody(request, maxBody);
 
         FilterChain filters = snapshot.filters(route.id());
         if (filters.isEmpty()) {
-            return serve(snapshot, config, limited, response, completion, traceId, ResponsePhase.NONE, origin);
+            serve(snapshot, config, limited, response, completion, facts, ResponsePhase.NONE, origin);
+            return;
         }
         FilterChain.Run run = filters.onRequest(limited, response, route.id(), config.upstream(),
                 route.matchedPathPrefix(routing.path()), traceId);
         if (!(run.decision() instanceof Decision.Allow)) {
             Replies.write(run.decision(), run.beforeCommit(response), completion, traceId);
-            return true;
+            return;
         }
-        return serve(snapshot, config, run.request(), response, completion, traceId, run, origin);
+        serve(snapshot, config, run.request(), response, completion, facts, run, origin);
     }
 
     /** Hands the request to its builtin handler, or to the forwarding engine. */
-    private boolean serve(RuntimeSnapshot snapshot, RouteConfig config, Request request, Response response,
-                          Callback completion, String traceId, ResponsePhase responsePhase, ClientOrigin origin)
-            throws Exception {
+    private void serve(RuntimeSnapshot snapshot, RouteConfig config, Request request, Response response,
+                       Callback completion, RequestFacts facts, ResponsePhase responsePhase, ClientOrigin origin) {
         if (config.serviceType() == RouteConfig.ServiceType.BUILTIN) {
-            builtins.handle(config.builtin(), snapshot, responsePhase.beforeCommit(response), completion, traceId);
-            return true;
+            builtins.handle(config.builtin(), snapshot, responsePhase.beforeCommit(response), completion,
+                    facts.traceId());
+            return;
         }
-        request.setAttribute(RouteGuard.ATTRIBUTE, snapshot.routeGuard(config.id()));
-        request.setAttribute(ForwardRequest.ATTRIBUTE, new ForwardRequest(config.id(),
-                snapshot.pool(config.upstream()), config.policies(), traceId,
-                snapshot.config().system().securityHeaders(), responsePhase, origin.authority(),
-                origin.forwardedFor()));
-        return super.handle(request, response, completion);
+        forwardingEngine.forward(request, response, completion, new ForwardRequest(config.id(),
+                snapshot.pool(config.upstream()), config.policies(), snapshot.routeGuard(config.id()),
+                facts.traceId(), facts, snapshot.config().system().securityHeaders(), responsePhase,
+                origin.authority(), origin.forwardedFor()));
     }
 
     /**
@@ -154,13 +156,12 @@ final class RequestHandler extends Handler.Wrapper {
         return host != null ? host : Request.getServerName(request) + ":" + Request.getServerPort(request);
     }
 
-    private boolean refuse(Refusal refusal, Response response, Callback completion, String traceId) {
+    private void refuse(Refusal refusal, Response response, Callback completion, String traceId) {
         metrics.requestRefused(refusal.reason());
         if (refusal.allow() != null) {
             response.getHeaders().put(HttpHeader.ALLOW, refusal.allow());
         }
         ErrorResponses.write(response, completion, refusal.status(), traceId, true);
-        return true;
     }
 
     /** Body bytes come from Jetty's own counts, so streamed and cut-short bodies count what actually moved. */

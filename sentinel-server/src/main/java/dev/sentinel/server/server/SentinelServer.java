@@ -6,7 +6,7 @@ import dev.sentinel.server.config.SentinelConfig;
 import dev.sentinel.server.config.kdl.ConfigError;
 import dev.sentinel.server.config.kdl.ConfigException;
 import dev.sentinel.server.config.kdl.ConfigLoader;
-import dev.sentinel.server.forward.ForwardingServlet;
+import dev.sentinel.server.forward.ForwardingEngine;
 import dev.sentinel.server.health.HealthListener;
 import dev.sentinel.server.health.HealthRegistry;
 import dev.sentinel.server.jmx.HealthMBeans;
@@ -38,8 +38,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.management.JMException;
 import javax.management.ObjectName;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.jmx.MBeanContainer;
 import org.eclipse.jetty.server.AbstractNetworkConnector;
 import org.eclipse.jetty.server.Connector;
@@ -109,7 +107,7 @@ public final class SentinelServer extends ContainerLifeCycle {
         }
         clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool(), metrics);
         Builtins builtins = new Builtins(metrics, startedAt, draining);
-        Handler requestPath = new RequestHandler(current, builtins, metrics, draining, forwardingEngine());
+        Handler requestPath = new RequestHandler(current, builtins, metrics, draining, new ForwardingEngine(metrics));
         MetricsEndpoint endpoint = initialConfig.observability().metrics();
         if (endpoint != null) {
             server.addConnector(Listeners.newPlainConnector(server,
@@ -298,16 +296,6 @@ public final class SentinelServer extends ContainerLifeCycle {
         return new ServerControl.State(Version.CURRENT, Duration.between(startedAt, Instant.now()).toSeconds(),
                 config.source(), config.sha256(), listeners, config.routes().size(), config.upstreams().size(),
                 metrics.configReloads(true), metrics.configReloads(false), graceful.getCurrentRequestCount());
-    }
-
-    private Handler forwardingEngine() {
-        ServletContextHandler context = new ServletContextHandler("/");
-        ServletHolder holder = new ServletHolder("forward", new ForwardingServlet(metrics));
-        holder.setAsyncSupported(true);
-        holder.setInitParameter("preserveHost", "true");
-        holder.setInitParameter("timeout", "0");
-        context.addServlet(holder, "/*");
-        return context;
     }
 
     private void retireLater(RuntimeSnapshot previous, long graceMillis) {

@@ -2,21 +2,22 @@ package dev.sentinel.server.forward;
 
 import dev.sentinel.server.filter.HeaderRules;
 import dev.sentinel.spi.Exchange;
-import jakarta.servlet.http.HttpServletRequest;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
-import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
-import org.eclipse.jetty.ee10.servlet.ServletContextResponse;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 
-/** A plugin's view of a servlet request ({@link Exchange}); confined to the request's thread. */
-final class ServletExchange implements Exchange {
-    private final HttpServletRequest request;
+/** A balancer's view of the request being forwarded ({@link Exchange}); confined to the request's thread. */
+final class UpstreamExchange implements Exchange {
+    private final Request request;
+    private final Response response;
     private final String routeId;
     private final String upstreamId;
 
-    ServletExchange(HttpServletRequest request, String routeId, String upstreamId) {
+    UpstreamExchange(Request request, Response response, String routeId, String upstreamId) {
         this.request = request;
+        this.response = response;
         this.routeId = routeId;
         this.upstreamId = upstreamId;
     }
@@ -28,34 +29,33 @@ final class ServletExchange implements Exchange {
 
     @Override
     public String path() {
-        return request.getRequestURI();
+        return request.getHttpURI().getPath();
     }
 
     @Override
     public String query() {
-        return request.getQueryString();
+        return request.getHttpURI().getQuery();
     }
 
     @Override
     public String header(String name) {
-        return request.getHeader(name);
+        return request.getHeaders().get(name);
     }
 
     @Override
     public List<String> headers(String name) {
-        return Collections.list(request.getHeaders(name));
+        return request.getHeaders().getValuesList(name);
     }
 
     /**
      * Read from the {@code Cookie} headers directly ({@code name=value} pairs separated by {@code ;}), so
-     * that a malformed cookie elsewhere in the header, which the servlet parser may refuse, cannot fail the
+     * that a malformed cookie elsewhere in the header, which a strict parser may refuse, cannot fail the
      * lookup of this one.
      */
     @Override
     public String cookie(String name) {
-        Enumeration<String> headers = request.getHeaders("Cookie");
-        while (headers.hasMoreElements()) {
-            for (String pair : headers.nextElement().split(";")) {
+        for (String header : request.getHeaders().getValuesList(HttpHeader.COOKIE)) {
+            for (String pair : header.split(";")) {
                 int equals = pair.indexOf('=');
                 if (equals > 0 && pair.substring(0, equals).trim().equals(name)) {
                     String value = pair.substring(equals + 1).trim();
@@ -69,7 +69,7 @@ final class ServletExchange implements Exchange {
 
     @Override
     public String clientAddress() {
-        return request.getRemoteAddr();
+        return Request.getRemoteAddr(request);
     }
 
     @Override
@@ -82,18 +82,20 @@ final class ServletExchange implements Exchange {
         return upstreamId;
     }
 
-    /**
-     * Added to the Jetty response's fields directly, as the upstream's {@code Set-Cookie} is: the servlet
-     * API would parse and re-serialise a cookie.
-     */
+    /** Added to the response's fields verbatim, as the upstream's {@code Set-Cookie} is. */
     @Override
     public void addResponseHeader(String name, String value) {
         HeaderRules.checkAddedResponseHeader(name, value);
-        ServletContextResponse response = ServletContextRequest.getServletContextRequest(request)
-                .getServletContextResponse();
         if (response.isCommitted()) {
             throw new IllegalStateException("the response is already committed");
         }
         response.getHeaders().add(name, value);
+    }
+
+    /** The path and query to send upstream, as the client sent them (still percent-encoded). */
+    static String pathAndQuery(Request request) {
+        HttpURI uri = request.getHttpURI();
+        String query = uri.getQuery();
+        return query == null ? uri.getPath() : uri.getPath() + "?" + query;
     }
 }

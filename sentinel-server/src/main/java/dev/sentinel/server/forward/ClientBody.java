@@ -1,0 +1,76 @@
+package dev.sentinel.server.forward;
+
+import org.eclipse.jetty.client.ContentSourceRequestContent;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.Retainable;
+import org.eclipse.jetty.server.Request;
+
+/**
+ * The client's request body, as the upstream request reads it. Keeps the client's Content-Length (many
+ * backends refuse or mishandle chunked requests), remembers why reading it failed (the client's fault,
+ * not the upstream's), and measures how long the body waited on the upstream
+ * ({@code sentinel_upstream_write_pending_seconds}).
+ *
+ * <p>A chunk is pending from the moment it is handed to the upstream connection until that connection
+ * has written and released it, which includes waiting for a connection and for the upstream to read (TCP
+ * back-pressure). The figure is the time during which a chunk was pending: time spent waiting for the
+ * client to send more is not counted, so a slow client does not look like a slow upstream. The upstream
+ * connection reads one chunk at a time and releases it before reading the next, so intervals never
+ * overlap.
+ */
+final class ClientBody extends ContentSourceRequestContent {
+    private volatile Throwable failure;
+    private volatile boolean written;
+    private volatile long pendingSince;
+    private volatile long pendingNanos;
+    private volatile boolean pending;
+
+    ClientBody(Request request) {
+        super(request, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    }
+
+    @Override
+    public Content.Chunk read() {
+        Content.Chunk chunk = super.read();
+        if (chunk == null) {
+            return null;
+        }
+        if (Content.Chunk.isFailure(chunk)) {
+            failure = chunk.getFailure();
+            return chunk;
+        }
+        if (!chunk.hasRemaining()) {
+            return chunk;
+        }
+        written = true;
+        pendingSince = System.nanoTime();
+        pending = true;
+        return Content.Chunk.asChunk(chunk.getByteBuffer(), chunk.isLast(), new Retainable.Wrapper(chunk) {
+            @Override
+            public boolean release() {
+                if (pending) {
+                    pending = false;
+                    pendingNanos += System.nanoTime() - pendingSince;
+                }
+                return super.release();
+            }
+        });
+    }
+
+    /** Why reading the client's body failed (too large, too slow, cut off), or {@code null}. */
+    Throwable failure() {
+        return failure;
+    }
+
+    /**
+     * The time chunks were pending, counting a chunk still pending up to now (the exchange failed under it);
+     * -1 when no body chunk was ever handed over.
+     */
+    long pendingNanos() {
+        if (!written) {
+            return -1;
+        }
+        return pending ? pendingNanos + System.nanoTime() - pendingSince : pendingNanos;
+    }
+}

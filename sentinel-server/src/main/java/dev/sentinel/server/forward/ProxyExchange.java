@@ -1,0 +1,382 @@
+package dev.sentinel.server.forward;
+
+import dev.sentinel.server.filter.Replies;
+import dev.sentinel.server.health.CircuitBreaker;
+import dev.sentinel.server.health.RouteGuard;
+import dev.sentinel.server.observability.UpstreamMetrics;
+import dev.sentinel.server.upstream.UpstreamPool;
+import dev.sentinel.spi.Outcome;
+import dev.sentinel.spi.Target;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpResponseException;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * One client request's way to its upstream: admission through the route's breaker, a leased target, the
+ * attempt (and any retries), the response relayed chunk by chunk, and how it ended, told to the balancer,
+ * the target's health, the route's breaker and the metrics.
+ *
+ * <p>Legs are named as in Jetty's proxies: the client's {@code request}, the proxy-to-server request, the
+ * {@code serverResponse}, and the client's {@code response}. Failures map to: refused or reset upstream →
+ * 502, connect/idle/total timeout → 504, request body over its limit → 413 (and other client-side body
+ * failures to 408 or 400), no target left or the route's breaker open → 503 at once. A failed attempt may be
+ * retried on another target ({@link Attempts}): after a connect failure or reset before any response, or on
+ * a retryable status, which is then never relayed.
+ */
+final class ProxyExchange {
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final ForwardRequest forward;
+    private final UpstreamPool pool;
+    private final UpstreamMetrics upstreamMetrics;
+    /** The client's body, or {@code null} when the request has none. */
+    private final ClientBody body;
+    private Attempts attempts;
+    private UpstreamExchange exchange;
+    private volatile UpstreamPool.Lease lease;
+    /** The lease of the attempt that follows a retryable status, from the head's arrival to the abort. */
+    private volatile UpstreamPool.Lease retryLease;
+    /** Why writing the response to the client failed: the client went away or stalled. */
+    private volatile Throwable clientWriteFailure;
+
+    ProxyExchange(Request request, Response response, Callback callback, ForwardRequest forward,
+                  UpstreamMetrics upstreamMetrics) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.forward = forward;
+        this.pool = forward.pool();
+        this.upstreamMetrics = upstreamMetrics;
+        this.body = hasContent(request) ? new ClientBody(request) : null;
+    }
+
+    /** Admits the request through the route's breaker, leases a target and sends the first attempt. */
+    void start() {
+        long now = System.nanoTime();
+        RouteGuard guard = forward.routeGuard();
+        long routeTicket = guard == null ? 0 : guard.admit(now);
+        if (routeTicket == CircuitBreaker.DENIED) {
+            reply(503, null);
+            return;
+        }
+        attempts = new Attempts(guard, routeTicket, Attempts.retryable(request.getMethod(), body != null),
+                forward.policies().timeout(), pool.config().timeouts().request(), now);
+        UpstreamPool.Lease first;
+        try {
+            first = pool.acquire(exchange());
+        } catch (RuntimeException e) {
+            // A balancer bug: the request fails with a 500, and the route's ticket goes back unjudged.
+            attempts.finish(500, false);
+            throw e;
+        }
+        if (first == null) {
+            reply(503, null);
+            return;
+        }
+        send(first);
+    }
+
+    private void send(UpstreamPool.Lease next) {
+        lease = next;
+        Target target = next.target();
+        attempts.tried(target);
+        forward.facts().upstream(pool.id(), target.address());
+        org.eclipse.jetty.client.Request proxyRequest = pool.client().newRequest(target.host(), target.port())
+                .scheme(pool.scheme())
+                .path(UpstreamExchange.pathAndQuery(request))
+                .method(request.getMethod())
+                .version(HttpVersion.HTTP_1_1)
+                .headers(this::proxyRequestHeaders);
+        if (body != null) {
+            proxyRequest.body(body);
+        }
+        Duration timeout = attempts.attemptTimeout(System.nanoTime());
+        if (timeout != null) {
+            proxyRequest.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        upstreamMetrics.attempted();
+        proxyRequest.send(new Attempt());
+    }
+
+    private void proxyRequestHeaders(HttpFields.Mutable headers) {
+        ForwardingHeaders.copyRequest(request.getHeaders(), headers);
+        if (!headers.contains(HttpHeader.HOST)) {
+            headers.put(HttpHeader.HOST, forward.clientAuthority());
+        }
+        ForwardingHeaders.apply(forward.policies().requestHeaders(), headers);
+        ForwardingHeaders.addForwarding(headers, forward.clientForwardedFor(), Request.getRemoteAddr(request),
+                request.getHttpURI().getScheme(), forward.clientAuthority(), forward.traceId());
+    }
+
+    /**
+     * Copies the upstream's response head unless its framing is in doubt (aborted: 502) or its status is
+     * retried on another target; then the route's edits and the filters' response phase apply.
+     */
+    private void relayHead(org.eclipse.jetty.client.Response serverResponse) {
+        HttpFields serverHeaders = serverResponse.getHeaders();
+        if (ForwardingHeaders.framingInDoubt(serverHeaders)) {
+            serverResponse.abort(new HttpResponseException("upstream response framing in doubt", serverResponse));
+            return;
+        }
+        int status = serverResponse.getStatus();
+        if (attempts.retryableStatus(status)) {
+            UpstreamPool.Lease next = attempts.next(pool, exchange(), System.nanoTime());
+            if (next != null) {
+                // Nothing of this response was copied yet: drop it and try the next target instead.
+                retryLease = next;
+                serverResponse.abort(new RetryableStatus(status));
+                return;
+            }
+        }
+        response.setStatus(status);
+        ForwardingHeaders.copyResponse(serverHeaders, response.getHeaders());
+        ForwardingHeaders.apply(forward.policies().responseHeaders(), response.getHeaders());
+        forward.responsePhase().apply(response);
+        if (Replies.replacement(request) != null) {
+            // An agent answered the response head: none of the upstream's response may reach the client.
+            serverResponse.abort(new Replaced());
+        }
+    }
+
+    /** The upstream's response ended whole: tell its balancer, health and breaker. */
+    private void relayed(int status) {
+        endLease(status, null);
+        attempts.finish(status, true);
+    }
+
+    /** Ends the client's response, with the held last chunk of the body if there is one. */
+    private void finishResponse(Content.Chunk last) {
+        if (last == null) {
+            response.write(true, BufferUtil.EMPTY_BUFFER, callback);
+            return;
+        }
+        response.write(true, last.getByteBuffer(), Callback.from(() -> {
+            last.release();
+            callback.succeeded();
+        }, failure -> {
+            last.release();
+            callback.failed(failure);
+        }));
+    }
+
+    /**
+     * An attempt failed: judge whose fault it was, then retry, or answer the client.
+     *
+     * @param status the upstream's status, or 0 when no response head arrived
+     */
+    private void attemptFailed(int status, Throwable failure) {
+        Throwable clientFailure = clientWriteFailure != null ? clientWriteFailure
+                : body == null ? null : body.failure();
+        UpstreamPool.Lease next = null;
+        if (failure instanceof RetryableStatus retryable) {
+            endLease(retryable.status, null);
+            next = retryLease;
+            retryLease = null;
+        } else if (clientFailure != null) {
+            // The client went away or stalled: that says nothing about the upstream, and nobody awaits a retry.
+            endLease(0, null);
+            attempts.finish(0, false);
+        } else if (failure instanceof Replaced) {
+            // An agent replaced a response the upstream gave in full health.
+            endLease(status, null);
+            attempts.finish(status, true);
+        } else {
+            endLease(status, failure);
+            // No response began (refused, reset, timed out first): the client has seen nothing either.
+            if (status == 0 && !response.isCommitted()) {
+                next = attempts.next(pool, exchange(), System.nanoTime());
+            }
+        }
+        if (next != null) {
+            retryLater(next);
+            return;
+        }
+        reply(clientFailure != null ? FailureStatus.clientLeg(clientFailure) : FailureStatus.serverLeg(failure),
+                failure);
+    }
+
+    /** Sends the request again, to the target of {@code next}, after the policy's back-off. */
+    private void retryLater(UpstreamPool.Lease next) {
+        pool.client().getScheduler().schedule(() -> {
+            try {
+                send(next);
+            } catch (Throwable failure) {
+                endLease(0, failure);
+                reply(FailureStatus.serverLeg(failure), failure);
+            }
+        }, attempts.backoffNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** Answers the client with Sentinel's own reply, the request not relayed. */
+    private void reply(int status, Throwable failure) {
+        if (attempts != null) {
+            attempts.finish(status, status >= 500);
+        }
+        ErrorReply.write(request, response, callback, status, forward, failure);
+    }
+
+    /**
+     * Tells the pool's balancer how the exchange with the current target went, and records it in the
+     * upstream's metrics and the access log's facts; only the first call per lease counts.
+     */
+    private void endLease(int status, Throwable failure) {
+        UpstreamPool.Lease ending = lease;
+        Outcome outcome = ending == null ? null : ending.end(status, failure);
+        if (outcome == null) {
+            return;
+        }
+        upstreamMetrics.ended(outcome);
+        long pendingNanos = body == null ? -1 : body.pendingNanos();
+        if (pendingNanos >= 0) {
+            upstreamMetrics.bodyWritePending(pendingNanos);
+            forward.facts().upstreamWritePending(pendingNanos);
+        }
+    }
+
+    private UpstreamExchange exchange() {
+        if (exchange == null) {
+            exchange = new UpstreamExchange(request, response, forward.routeId(), pool.id());
+        }
+        return exchange;
+    }
+
+    /** As nginx decides it: a declared length above zero, or a body framed by chunks or announced by type. */
+    private static boolean hasContent(Request request) {
+        if (request.getLength() > 0) {
+            return true;
+        }
+        HttpFields headers = request.getHeaders();
+        return headers.contains(HttpHeader.TRANSFER_ENCODING) || headers.contains(HttpHeader.CONTENT_TYPE);
+    }
+
+    /**
+     * One attempt's response, relayed to the client; also the callback of its chunk writes, of which one is
+     * outstanding at a time (the next chunk is demanded only once the last was written), so that relaying a
+     * chunk allocates nothing.
+     *
+     * <p>The end of the response reaches the client only after the upstream connection went back to its
+     * pool (Jetty releases it between {@code onSuccess} and {@code onComplete}), so that a client's next
+     * request finds it there. So the chunk that completes a declared {@code Content-Length} is held, not
+     * written, and the response is ended in {@code onComplete}, with it. A request with a body ends its
+     * response in {@code onSuccess} instead: an upstream may answer before it read the whole body, and then
+     * {@code onComplete} waits for the upload.
+     */
+    private final class Attempt implements org.eclipse.jetty.client.Response.Listener, Callback {
+        private org.eclipse.jetty.client.Response serverResponse;
+        /** Body bytes still to come by the declared {@code Content-Length}; negative when none was declared. */
+        private long remaining = -1;
+        private Content.Chunk held;
+        private Content.Chunk chunk;
+        private Runnable demander;
+
+        @Override
+        public void onHeaders(org.eclipse.jetty.client.Response serverResponse) {
+            this.serverResponse = serverResponse;
+            relayHead(serverResponse);
+            remaining = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response serverResponse, Content.Chunk chunk,
+                              Runnable demander) {
+            chunk.retain();
+            if (remaining >= 0 && (remaining -= chunk.remaining()) <= 0) {
+                held = chunk;
+                demander.run();
+                return;
+            }
+            this.chunk = chunk;
+            this.demander = demander;
+            response.write(false, chunk.getByteBuffer(), this);
+        }
+
+        @Override
+        public void onContent(org.eclipse.jetty.client.Response serverResponse, java.nio.ByteBuffer content) {
+            throw new UnsupportedOperationException("content is relayed chunk by chunk");
+        }
+
+        /** A chunk reached the client: release it and ask the upstream for the next. */
+        @Override
+        public void succeeded() {
+            Content.Chunk written = chunk;
+            Runnable next = demander;
+            chunk = null;
+            demander = null;
+            written.release();
+            next.run();
+        }
+
+        /** Writing to the client failed: it went away, so the upstream's response is abandoned. */
+        @Override
+        public void failed(Throwable failure) {
+            chunk.release();
+            chunk = null;
+            demander = null;
+            clientWriteFailure = failure;
+            serverResponse.abort(failure);
+        }
+
+        @Override
+        public InvocationType getInvocationType() {
+            return InvocationType.NON_BLOCKING;
+        }
+
+        @Override
+        public void onSuccess(org.eclipse.jetty.client.Response serverResponse) {
+            relayed(serverResponse.getStatus());
+            if (body != null) {
+                finishResponse(takeHeld());
+            }
+        }
+
+        /**
+         * A failed request fails its response too (Jetty aborts the whole exchange), unless the response had
+         * already ended, whole: then {@link #onSuccess} judged it.
+         */
+        @Override
+        public void onComplete(Result result) {
+            if (result.getResponseFailure() != null) {
+                Content.Chunk unsent = takeHeld();
+                if (unsent != null) {
+                    unsent.release();
+                }
+                attemptFailed(result.getResponse().getStatus(), result.getResponseFailure());
+            } else if (body == null) {
+                finishResponse(takeHeld());
+            }
+        }
+
+        private Content.Chunk takeHeld() {
+            Content.Chunk last = held;
+            held = null;
+            return last;
+        }
+    }
+
+    /** Aborts an upstream response whose status will be retried rather than relayed. */
+    private static final class RetryableStatus extends RuntimeException {
+        private final int status;
+
+        RetryableStatus(int status) {
+            super("retryable upstream status " + status, null, false, false);
+            this.status = status;
+        }
+    }
+
+    /** Aborts an upstream response an agent replaced: the agent's decision, not the upstream's fault. */
+    private static final class Replaced extends Exception {
+        Replaced() {
+            super("an agent replaced the upstream response", null, false, false);
+        }
+    }
+}
