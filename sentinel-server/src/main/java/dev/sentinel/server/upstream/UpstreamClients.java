@@ -26,8 +26,6 @@ public final class UpstreamClients {
     public static final int MAX_CONNECTIONS_PER_TARGET = 1024;
     /** Requests waiting for a connection to one target; past it, 502. */
     public static final int MAX_QUEUED_PER_TARGET = 4096;
-    /** An idle pooled connection is closed after this long. */
-    public static final long POOLED_IDLE_TIMEOUT_MS = 60_000;
 
     private final Executor executor;
     private final Scheduler scheduler;
@@ -63,7 +61,9 @@ public final class UpstreamClients {
         client.setScheduler(scheduler);
         client.setByteBufferPool(bufferPool);
         client.setConnectTimeout(config.timeouts().connect().toMillis());
-        client.setIdleTimeout(POOLED_IDLE_TIMEOUT_MS);
+        // One idle timeout serves both a connection in an exchange (the read/write timeout) and one waiting in
+        // the pool: a per-request value would re-arm the connection's timer twice per exchange.
+        client.setIdleTimeout(config.timeouts().idle().toMillis());
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_TARGET);
         client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_TARGET);
         client.setFollowRedirects(false);
