@@ -3,16 +3,17 @@ package dev.sentinel.server.listener;
 import dev.sentinel.server.observability.ProxyMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.CyclicTimeout;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.util.NanoTime;
-import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Jetty's HTTP/1.1 connection with Sentinel's bounds in time and count, hooked in through the factory
@@ -42,11 +43,28 @@ final class GuardedHttpConnection extends HttpConnection {
     }
 
     private final Bounds bounds;
-    private final AtomicReference<HeaderDeadline> headerDeadline = new AtomicReference<>();
+    /** Whether a request began and its header section is not complete yet. */
+    private final AtomicBoolean headerPending = new AtomicBoolean();
+    /**
+     * A {@link CyclicTimeout}: arming it for the next request mostly finds its wake-up already scheduled (by
+     * an earlier request) and only moves the deadline, so the scheduler's queue is not touched twice per
+     * request; a wake-up that finds the deadline moved re-schedules itself.
+     */
+    private final CyclicTimeout headerDeadline;
 
     GuardedHttpConnection(HttpConfiguration config, Connector connector, EndPoint endPoint, Bounds bounds) {
         super(config, connector, endPoint);
         this.bounds = bounds;
+        this.headerDeadline = new CyclicTimeout(connector.getScheduler()) {
+            @Override
+            public void onTimeoutExpired() {
+                if (headerPending.compareAndSet(true, false)) {
+                    bounds.metrics().connectionRefused(HEADER_TIMEOUT);
+                    getEndPoint().close(new TimeoutException("request header section not complete within "
+                            + bounds.headerTimeout().toSeconds() + " s"));
+                }
+            }
+        };
     }
 
     /** Called by the super constructor: the handler must not touch this class's fields until it is used. */
@@ -62,44 +80,20 @@ final class GuardedHttpConnection extends HttpConnection {
 
     @Override
     public void onClose(Throwable cause) {
-        disarmHeaderDeadline();
+        headerPending.set(false);
+        headerDeadline.destroy();
         super.onClose(cause);
     }
 
     private void armHeaderDeadline() {
-        if (headerDeadline.get() != null) {
-            return;
+        if (headerPending.compareAndSet(false, true)) {
+            headerDeadline.schedule(bounds.headerTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
-        HeaderDeadline deadline = new HeaderDeadline();
-        headerDeadline.set(deadline);
-        deadline.task = getConnector().getScheduler().schedule(deadline, bounds.headerTimeout());
     }
 
     private void disarmHeaderDeadline() {
-        HeaderDeadline deadline = headerDeadline.getAndSet(null);
-        if (deadline != null) {
-            deadline.cancel();
-        }
-    }
-
-    /** Closes the connection if the request it was armed for still has no complete header section. */
-    private final class HeaderDeadline implements Runnable {
-        private volatile Scheduler.Task task;
-
-        @Override
-        public void run() {
-            if (headerDeadline.compareAndSet(this, null)) {
-                bounds.metrics().connectionRefused(HEADER_TIMEOUT);
-                getEndPoint().close(new TimeoutException("request header section not complete within "
-                        + bounds.headerTimeout().toSeconds() + " s"));
-            }
-        }
-
-        void cancel() {
-            Scheduler.Task scheduled = task;
-            if (scheduled != null) {
-                scheduled.cancel();
-            }
+        if (headerPending.compareAndSet(true, false)) {
+            headerDeadline.cancel();
         }
     }
 
