@@ -251,7 +251,14 @@ public final class ProxyMetrics {
      */
     public void requestCompleted(RouteMetrics route, String method, int status, long nanos, long bytesIn,
                                  long bytesOut) {
-        requests.labelValues(route.routeId(), METHODS.contains(method) ? method : "OTHER", statusLabel(status)).inc();
+        String methodLabel = METHODS.contains(method) ? method : "OTHER";
+        RouteMetrics.Answered series = route.lastAnswered();
+        if (series == null || !series.is(methodLabel, status)) {
+            series = new RouteMetrics.Answered(methodLabel, status,
+                    requests.labelValues(route.routeId(), methodLabel, statusLabel(status)));
+            route.lastAnswered(series);
+        }
+        series.count().inc();
         route.completed(status, nanos, bytesIn, bytesOut);
     }
 

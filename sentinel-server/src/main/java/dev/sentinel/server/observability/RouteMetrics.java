@@ -24,6 +24,17 @@ public final class RouteMetrics {
     private final LongAdder serverErrors = new LongAdder();
     private final LongAdder latencyNanos = new LongAdder();
     private final AtomicLong recentNanos = new AtomicLong();
+    private volatile Answered lastAnswered;
+
+    /**
+     * A {@code sentinel_requests_total} series of this route. The last one used is kept: a route's requests
+     * mostly share a method and status, and then a request resolves no labels (which allocates).
+     */
+    record Answered(String method, int status, CounterDataPoint count) {
+        boolean is(String method, int status) {
+            return this.status == status && this.method.equals(method);
+        }
+    }
 
     RouteMetrics(String routeId, GaugeDataPoint active, CounterDataPoint requestBodyBytes,
                  CounterDataPoint responseBodyBytes, DistributionDataPoint duration) {
@@ -63,6 +74,14 @@ public final class RouteMetrics {
             previous = recentNanos.get();
             next = previous == 0 ? nanos : previous + ((nanos - previous) >> RECENT_WEIGHT_SHIFT);
         } while (!recentNanos.compareAndSet(previous, next));
+    }
+
+    Answered lastAnswered() {
+        return lastAnswered;
+    }
+
+    void lastAnswered(Answered series) {
+        lastAnswered = series;
     }
 
     public long activeRequests() {

@@ -92,8 +92,8 @@ public final class SentinelServer extends ContainerLifeCycle {
 
     @Override
     protected void doStart() throws Exception {
+        // Unnamed: naming each virtual thread (one per task) builds a string per task.
         VirtualThreadPool threads = new VirtualThreadPool();
-        threads.setName("sentinel");
         server = new Server(threads);
         startedAt = Instant.now();
         // Jetty's own components (connectors, thread pool, ...) as MBeans beside Sentinel's.
