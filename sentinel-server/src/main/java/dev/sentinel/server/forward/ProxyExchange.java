@@ -91,8 +91,7 @@ final class ProxyExchange {
         Target target = next.target();
         attempts.tried(target);
         forward.facts().upstream(pool.id(), target.address());
-        org.eclipse.jetty.client.Request proxyRequest = pool.client().newRequest(target.host(), target.port())
-                .scheme(pool.scheme())
+        org.eclipse.jetty.client.Request proxyRequest = pool.client().newRequest(pool.origin(target))
                 .path(UpstreamExchange.pathAndQuery(request))
                 .method(request.getMethod())
                 .version(HttpVersion.HTTP_1_1)

@@ -9,9 +9,12 @@ import dev.sentinel.spi.LoadBalancer;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
@@ -35,6 +38,7 @@ public final class UpstreamPool {
     private final HttpClient client;
     private final Availability availability;
     private final String scheme;
+    private final Map<Target, URI> origins;
     private final AtomicBoolean warnedAboutCallbacks = new AtomicBoolean();
     private volatile boolean retired;
 
@@ -44,6 +48,11 @@ public final class UpstreamPool {
         this.client = client;
         this.availability = availability;
         this.scheme = config.tls() == null ? "http" : "https";
+        Map<Target, URI> byTarget = new HashMap<>();
+        for (Target target : config.targets()) {
+            byTarget.put(target, URI.create(scheme + "://" + target.address()));
+        }
+        this.origins = Map.copyOf(byTarget);
     }
 
     public String id() {
@@ -134,9 +143,13 @@ public final class UpstreamPool {
         return scheme;
     }
 
-    /** {@code scheme://host:port} of a target, the origin requests are sent to. */
-    public String origin(Target target) {
-        return scheme + "://" + target.address();
+    /**
+     * {@code scheme://host:port} of one of this pool's targets, the origin requests are sent to; built once,
+     * so that a request does not format and parse it again.
+     */
+    public URI origin(Target target) {
+        URI origin = origins.get(target);
+        return origin != null ? origin : URI.create(scheme + "://" + target.address());
     }
 
     private String describe() {
