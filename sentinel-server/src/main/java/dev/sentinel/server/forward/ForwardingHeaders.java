@@ -11,6 +11,7 @@ import java.util.Set;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.PreEncodedHttpField;
 
 /**
  * The headers Sentinel owns on each leg, and the route's header edits. Incoming values of the owned
@@ -21,6 +22,8 @@ final class ForwardingHeaders {
     static final String X_TRACE_ID = "X-Trace-Id";
     static final String X_CORRELATION_ID = "X-Correlation-Id";
     static final String FORWARDED_BY_VALUE = "Sentinel";
+    /** Pre-encoded: Jetty's generator then copies its bytes instead of checking each character. */
+    private static final HttpField FORWARDED_BY = new PreEncodedHttpField(X_FORWARDED_BY, FORWARDED_BY_VALUE);
 
     /** Hop-by-hop headers (RFC 9110 §7.6.1, and the proxy ones), never relayed on either leg. */
     private static final Set<HttpHeader> HOP_BY_HOP = EnumSet.of(HttpHeader.CONNECTION, HttpHeader.KEEP_ALIVE,
@@ -50,13 +53,24 @@ final class ForwardingHeaders {
     private ForwardingHeaders() {
     }
 
-    /** Lower-case names listed in {@code Connection} headers: hop-by-hop by nomination (RFC 9110 §7.6.1). */
+    /**
+     * Lower-case names listed in {@code Connection} headers: hop-by-hop by nomination (RFC 9110 §7.6.1).
+     * The options {@code keep-alive} and {@code close} name no header that would be relayed ({@code Keep-Alive}
+     * is hop-by-hop anyway), so the usual {@code Connection: keep-alive} costs no set.
+     */
     static Set<String> connectionNominated(HttpFields headers) {
         Set<String> names = null;
-        for (String value : headers.getValuesList(HttpHeader.CONNECTION)) {
+        for (HttpField field : headers) {
+            if (field.getHeader() != HttpHeader.CONNECTION) {
+                continue;
+            }
+            String value = field.getValue();
+            if (value.equalsIgnoreCase("keep-alive") || value.equalsIgnoreCase("close")) {
+                continue;
+            }
             for (String name : value.split(",")) {
                 String trimmed = name.trim().toLowerCase(Locale.ROOT);
-                if (!trimmed.isEmpty()) {
+                if (!trimmed.isEmpty() && !trimmed.equals("keep-alive") && !trimmed.equals("close")) {
                     if (names == null) {
                         names = new HashSet<>();
                     }
@@ -81,7 +95,7 @@ final class ForwardingHeaders {
         if (host != null) {
             headers.put(HttpHeader.X_FORWARDED_HOST, host);
         }
-        headers.put(X_FORWARDED_BY, FORWARDED_BY_VALUE);
+        headers.put(FORWARDED_BY);
         headers.put(X_TRACE_ID, traceId);
         headers.put(X_CORRELATION_ID, traceId);
     }
