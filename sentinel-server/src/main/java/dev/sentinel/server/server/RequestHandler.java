@@ -40,14 +40,17 @@ final class RequestHandler extends Handler.Abstract {
     private final ProxyMetrics metrics;
     private final AtomicBoolean draining;
     private final ForwardingEngine forwardingEngine;
+    private final boolean accessLogged;
 
+    /** @param accessLogged whether an access log reads each request's {@link RequestFacts} (fixed until restart) */
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
-                   AtomicBoolean draining, ForwardingEngine forwardingEngine) {
+                   AtomicBoolean draining, ForwardingEngine forwardingEngine, boolean accessLogged) {
         this.current = current;
         this.builtins = builtins;
         this.metrics = metrics;
         this.draining = draining;
         this.forwardingEngine = forwardingEngine;
+        this.accessLogged = accessLogged;
     }
 
     @Override
@@ -63,7 +66,10 @@ final class RequestHandler extends Handler.Abstract {
         CompiledRoute route = snapshot.route(routing, listenerId);
         String routeId = route == null ? ProxyMetrics.NO_ROUTE : route.id();
         RequestFacts facts = new RequestFacts(traceId, routeId);
-        request.setAttribute(RequestFacts.ATTRIBUTE, facts);
+        if (accessLogged) {
+            // The first attribute creates the request's attribute map: only when someone will read it.
+            request.setAttribute(RequestFacts.ATTRIBUTE, facts);
+        }
         RouteMetrics routeMetrics = metrics.route(routeId);
         routeMetrics.started();
         Callback completion = recordOnCompletion(callback, request, response, routeMetrics, startNanos);
