@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinel.tests.support.Dist;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.management.MBeanServerConnection;
 import javax.management.ObjectName;
@@ -27,6 +30,16 @@ import javax.management.openmbean.TabularData;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpURI;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.http.MetaData;
+import org.eclipse.jetty.http2.ErrorCode;
+import org.eclipse.jetty.http2.api.Session;
+import org.eclipse.jetty.http2.api.Stream;
+import org.eclipse.jetty.http2.client.HTTP2Client;
+import org.eclipse.jetty.http2.frames.GoAwayFrame;
+import org.eclipse.jetty.http2.frames.HeadersFrame;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,6 +196,63 @@ class JmxTest {
             assertEquals(Boolean.FALSE, mbeans.getAttribute(SERVER, "Draining"));
             assertEquals(200, get(healthPath));
         }
+    }
+
+    @Test
+    void drainSendsHttp2ClientsAGracefulGoAway() throws Exception {
+        HTTP2Client h2c = new HTTP2Client();
+        h2c.start();
+        try (JMXConnector connector = connect("admin", "s3cret")) {
+            MBeanServerConnection mbeans = connector.getMBeanServerConnection();
+            CompletableFuture<GoAwayFrame> goAway = new CompletableFuture<>();
+            Session session = h2c.connect(new InetSocketAddress("127.0.0.1", httpPort), new Session.Listener() {
+                @Override
+                public void onGoAway(Session session, GoAwayFrame frame) {
+                    goAway.complete(frame);
+                }
+            }).get(10, TimeUnit.SECONDS);
+            String healthPath = get("/new") == 200 ? "/new" : "/old";
+            assertEquals(200, status(session, healthPath));
+            assertFalse(goAway.isDone(), "no GOAWAY before the drain");
+            mbeans.invoke(SERVER, "drain", null, null);
+            try {
+                // The request in hand is still answered on this connection; the connection then ends.
+                assertEquals(503, status(session, healthPath));
+                assertEquals(ErrorCode.NO_ERROR.code, goAway.get(10, TimeUnit.SECONDS).getError());
+            } finally {
+                mbeans.invoke(SERVER, "resume", null, null);
+            }
+        } finally {
+            h2c.stop();
+        }
+    }
+
+    /** One bodiless GET on an HTTP/2 session; the response's status. */
+    private static int status(Session session, String path) throws Exception {
+        MetaData.Request request = new MetaData.Request("GET", HttpURI.from("http://127.0.0.1:" + httpPort + path),
+                HttpVersion.HTTP_2, HttpFields.EMPTY);
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        session.newStream(new HeadersFrame(request, null, true), new Stream.Listener() {
+            @Override
+            public void onHeaders(Stream stream, HeadersFrame frame) {
+                if (frame.getMetaData() instanceof MetaData.Response response) {
+                    status.complete(response.getStatus());
+                }
+                stream.demand();
+            }
+
+            @Override
+            public void onDataAvailable(Stream stream) {
+                Stream.Data data = stream.readData();
+                if (data != null) {
+                    data.release();
+                }
+                if (data == null || !data.frame().isEndStream()) {
+                    stream.demand();
+                }
+            }
+        });
+        return status.get(10, TimeUnit.SECONDS);
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -32,7 +33,7 @@ import org.eclipse.jetty.util.Callback;
  * The life of a request, in order: trace id and response stamp → header limits → route → body limit →
  * the route's filters (request phase) → builtin handler, or hand-off to the forwarding engine (the wrapped
  * engine), with the filters' response phase owed to whichever answers → metrics when the response
- * completes. While the server is draining, HTTP/1 responses carry {@code Connection: close}.
+ * completes. While the server is draining, connections end after their current requests.
  */
 final class RequestHandler extends Handler.Abstract {
     private final AtomicReference<RuntimeSnapshot> current;
@@ -73,9 +74,8 @@ final class RequestHandler extends Handler.Abstract {
         RouteMetrics routeMetrics = metrics.route(routeId);
         routeMetrics.started();
         Callback completion = recordOnCompletion(callback, request, response, routeMetrics, startNanos);
-        if (draining.get() && request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
-            // Keep-alive clients reconnect, and their load balancer sends them elsewhere.
-            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        if (draining.get()) {
+            closeConnectionAfter(request, response);
         }
         // From here on the completion must run whatever happens: it balances sentinel_active_requests.
         try {
@@ -139,6 +139,19 @@ final class RequestHandler extends Handler.Abstract {
                 snapshot.pool(config.upstream()), config.policies(), snapshot.routeGuard(config.id()),
                 facts.traceId(), facts, snapshot.config().system().securityHeaders(), responsePhase,
                 origin.authority(), origin.forwardedFor()));
+    }
+
+    /**
+     * While draining, a connection ends after its current request(s), so that keep-alive clients reconnect
+     * and their load balancer sends them elsewhere: HTTP/1 responses say {@code Connection: close}; an HTTP/2
+     * connection gets a graceful GOAWAY (its streams in flight finish; repeated calls send nothing more).
+     */
+    private static void closeConnectionAfter(Request request, Response response) {
+        if (request.getConnectionMetaData().getConnection() instanceof HTTP2Connection http2) {
+            http2.getSession().shutdown();
+        } else if (request.getConnectionMetaData().getHttpVersion().getVersion() < 20) {
+            response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+        }
     }
 
     /**
