@@ -23,8 +23,11 @@ final class RawHttp1 implements AutoCloseable {
     /** How long a read may wait: long enough for a slow CI machine, short enough to fail a hang. */
     private static final int READ_TIMEOUT_MS = 10_000;
 
-    /** A response as it arrived; header names keep their case, lookups ignore it. */
-    record Response(String statusLine, int status, List<String[]> headers, byte[] body) {
+    /**
+     * A response as it arrived; header names keep their case, lookups ignore it. {@code complete} is false
+     * when the connection ended before the body its framing announced.
+     */
+    record Response(String statusLine, int status, List<String[]> headers, byte[] body, boolean complete) {
         String header(String name) {
             return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst()
                     .orElse(null);
@@ -41,6 +44,13 @@ final class RawHttp1 implements AutoCloseable {
     private RawHttp1(Socket socket) throws IOException {
         this.socket = socket;
         this.in = new BufferedInputStream(socket.getInputStream());
+    }
+
+    /** One {@code GET} on a fresh connection that the request asks to close. */
+    static Response get(int port, String path) throws IOException {
+        try (RawHttp1 raw = open(port)) {
+            return raw.send("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").read();
+        }
     }
 
     static RawHttp1 open(int port) throws IOException {
@@ -91,7 +101,7 @@ final class RawHttp1 implements AutoCloseable {
             int colon = line.indexOf(':');
             headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
         }
-        return new Response(statusLine, status, headers, new byte[0]);
+        return new Response(statusLine, status, headers, new byte[0], true);
     }
 
     /** Reads one response; {@code mayHaveBody} is false for the answer to a HEAD. */
@@ -105,19 +115,42 @@ final class RawHttp1 implements AutoCloseable {
         String length = head.header("Content-Length");
         if (!mayHaveBody || status < 200 || status == 204 || status == 304) {
             return head;
-        } else if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-            for (int n; (n = Integer.parseInt(line().split(";")[0].trim(), 16)) > 0; line()) {
-                body.write(in.readNBytes(n));
-            }
-            for (String trailer = line(); trailer != null && !trailer.isEmpty(); trailer = line()) {
-                // trailers are not needed by any test
-            }
+        }
+        boolean complete;
+        if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
+            complete = readChunks(body);
         } else if (length != null) {
-            body.write(in.readNBytes(Integer.parseInt(length)));
+            byte[] data = in.readNBytes(Integer.parseInt(length));
+            body.write(data);
+            complete = data.length == Integer.parseInt(length);
         } else {
             body.write(in.readAllBytes());
+            complete = true;
         }
-        return new Response(statusLine, status, headers, body.toByteArray());
+        return new Response(statusLine, status, headers, body.toByteArray(), complete);
+    }
+
+    /** Reads chunks into {@code body} up to and with the trailers; false when the connection ended first. */
+    private boolean readChunks(ByteArrayOutputStream body) throws IOException {
+        for (String size = line(); size != null; size = line()) {
+            int n = Integer.parseInt(size.split(";")[0].trim(), 16);
+            if (n == 0) {
+                for (String trailer = line(); ; trailer = line()) {
+                    if (trailer == null) {
+                        return false;
+                    }
+                    if (trailer.isEmpty()) {
+                        return true;
+                    }
+                }
+            }
+            byte[] data = in.readNBytes(n);
+            body.write(data);
+            if (data.length < n || line() == null) {
+                return false;
+            }
+        }
+        return false;
     }
 
     /**
@@ -139,6 +172,11 @@ final class RawHttp1 implements AutoCloseable {
     }
 
     private String line() throws IOException {
+        return line(in);
+    }
+
+    /** One CRLF- (or LF-) terminated line without its terminator; {@code null} at the end of the stream. */
+    static String line(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b = in.read(); b != '\n'; b = in.read()) {
             if (b < 0) {

@@ -10,7 +10,6 @@ import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -102,25 +101,25 @@ class UpstreamErrorsTest {
 
     @Test
     void targetWithNothingListeningIsA502WithTraceId() throws Exception {
-        Raw.Response response = timed(() -> Raw.get(port, "/dead/x"), 10);
+        RawHttp1.Response response = timed(() -> RawHttp1.get(port, "/dead/x"), 10);
         assertError(response, 502);
     }
 
     @Test
     void upstreamSlowerThanItsReadTimeoutIsA504() throws Exception {
-        Raw.Response response = timed(() -> Raw.get(port, "/slow/x"), 10);
+        RawHttp1.Response response = timed(() -> RawHttp1.get(port, "/slow/x"), 10);
         assertError(response, 504);
     }
 
     @Test
     void routeTimeoutCutsASlowUpstreamShortWithA504() throws Exception {
-        Raw.Response response = timed(() -> Raw.get(port, "/route-timeout/x"), 10);
+        RawHttp1.Response response = timed(() -> RawHttp1.get(port, "/route-timeout/x"), 10);
         assertError(response, 504);
     }
 
     @Test
     void upstreamClosingWithoutAnsweringIsA502() throws Exception {
-        Raw.Response response = timed(() -> Raw.get(port, "/broken/silent"), 10);
+        RawHttp1.Response response = timed(() -> RawHttp1.get(port, "/broken/silent"), 10);
         assertError(response, 502);
     }
 
@@ -143,7 +142,7 @@ class UpstreamErrorsTest {
     void roundRobinAlternatesBetweenTwoTargets() throws Exception {
         List<String> ports = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            Raw.Response response = Raw.get(port, "/rr/" + i);
+            RawHttp1.Response response = RawHttp1.get(port, "/rr/" + i);
             assertEquals(200, response.status(), response.text());
             ports.add(response.header("X-Backend-Port"));
         }
@@ -157,13 +156,13 @@ class UpstreamErrorsTest {
 
     @Test
     void fiftySequentialRequestsShareOneKeptAliveConnection() throws Exception {
-        try (Raw raw = Raw.open(port)) {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
             for (int i = 0; i < 50; i++) {
                 boolean post = i % 2 == 1;
                 String body = post ? "body-" + i : "";
-                raw.write((post ? "POST" : "GET") + " /keepalive/" + i + " HTTP/1.1\r\nHost: test\r\n"
+                raw.send((post ? "POST" : "GET") + " /keepalive/" + i + " HTTP/1.1\r\nHost: test\r\n"
                         + (post ? "Content-Length: " + body.length() + "\r\n" : "") + "\r\n" + body);
-                Raw.Response response = raw.read();
+                RawHttp1.Response response = raw.read();
                 assertEquals(200, response.status(), "request " + i + ": " + response.text());
                 assertEquals((post ? "POST" : "GET") + " /keepalive/" + i + " " + body, response.text());
                 String connection = response.header("Connection");
@@ -176,9 +175,9 @@ class UpstreamErrorsTest {
     /** A response cut by its upstream reaches the client as an error or visibly cut short, promptly. */
     private static void assertTruncatedOrFailed(String path) throws Exception {
         long start = System.nanoTime();
-        try (Raw raw = Raw.open(port)) {
-            raw.write("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n");
-            Raw.Response response = raw.read();
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("GET " + path + " HTTP/1.1\r\nHost: test\r\n\r\n");
+            RawHttp1.Response response = raw.read();
             if (response.status() == 502 || response.status() == 504) {
                 assertError(response, response.status());
             } else {
@@ -194,7 +193,7 @@ class UpstreamErrorsTest {
         assertTrue(System.nanoTime() - start < Duration.ofSeconds(10).toNanos());
     }
 
-    private static void assertError(Raw.Response response, int status) {
+    private static void assertError(RawHttp1.Response response, int status) {
         assertEquals(status, response.status(), response.text());
         assertTrue(response.header("Content-Type").startsWith("application/json"), response.header("Content-Type"));
         Matcher json = ERROR_JSON.matcher(response.text());
@@ -204,13 +203,13 @@ class UpstreamErrorsTest {
     }
 
     private interface Call {
-        Raw.Response call() throws Exception;
+        RawHttp1.Response call() throws Exception;
     }
 
     /** Runs {@code call}, failing when it takes {@code maxSeconds} or more (a generous no-hang bound). */
-    private static Raw.Response timed(Call call, int maxSeconds) throws Exception {
+    private static RawHttp1.Response timed(Call call, int maxSeconds) throws Exception {
         long start = System.nanoTime();
-        Raw.Response response = call.call();
+        RawHttp1.Response response = call.call();
         long elapsed = System.nanoTime() - start;
         assertTrue(elapsed < Duration.ofSeconds(maxSeconds).toNanos(), "took " + elapsed / 1_000_000 + " ms");
         return response;
@@ -231,8 +230,8 @@ class UpstreamErrorsTest {
     private static void answerBrokenly(Socket socket) {
         try (socket) {
             InputStream in = new BufferedInputStream(socket.getInputStream());
-            String requestLine = Raw.line(in);
-            for (String line = Raw.line(in); line != null && !line.isEmpty(); line = Raw.line(in)) {
+            String requestLine = RawHttp1.line(in);
+            for (String line = RawHttp1.line(in); line != null && !line.isEmpty(); line = RawHttp1.line(in)) {
                 // skip the request head
             }
             OutputStream out = socket.getOutputStream();
@@ -254,105 +253,6 @@ class UpstreamErrorsTest {
             out.flush();
         } catch (IOException e) {
             // the proxy went away first
-        }
-    }
-
-    /** One HTTP/1.1 connection on a plain socket; reads tolerate bodies cut short. */
-    static final class Raw implements AutoCloseable {
-        record Response(int status, List<String[]> headers, byte[] body, boolean complete) {
-            String header(String name) {
-                return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst()
-                        .orElse(null);
-            }
-
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
-        }
-
-        private final Socket socket;
-        private final InputStream in;
-
-        private Raw(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = new BufferedInputStream(socket.getInputStream());
-        }
-
-        static Raw open(int port) throws IOException {
-            Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-            socket.setSoTimeout(10_000);
-            return new Raw(socket);
-        }
-
-        static Response get(int port, String path) throws IOException {
-            try (Raw raw = open(port)) {
-                raw.write("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
-                return raw.read();
-            }
-        }
-
-        void write(String text) throws IOException {
-            socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
-            socket.getOutputStream().flush();
-        }
-
-        Response read() throws IOException {
-            String statusLine = line(in);
-            if (statusLine == null) {
-                throw new EOFException("connection closed before a status line");
-            }
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            List<String[]> headers = new ArrayList<>();
-            for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-            }
-            Response head = new Response(status, headers, new byte[0], true);
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            String te = head.header("Transfer-Encoding");
-            boolean complete;
-            if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-                complete = false;
-                for (String size = line(in); size != null; size = line(in)) {
-                    int n = Integer.parseInt(size.split(";")[0].trim(), 16);
-                    if (n == 0) {
-                        complete = line(in) != null;
-                        break;
-                    }
-                    byte[] data = in.readNBytes(n);
-                    body.write(data);
-                    if (data.length < n || line(in) == null) {
-                        break;
-                    }
-                }
-            } else if (head.header("Content-Length") != null) {
-                int length = Integer.parseInt(head.header("Content-Length"));
-                byte[] data = in.readNBytes(length);
-                body.write(data);
-                complete = data.length == length;
-            } else {
-                body.write(in.readAllBytes());
-                complete = true;
-            }
-            return new Response(status, headers, body.toByteArray(), complete);
-        }
-
-        static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
         }
     }
 }
