@@ -9,8 +9,6 @@ import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -21,7 +19,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
@@ -99,7 +96,7 @@ class ForwardingHeadersTest {
 
     @Test
     void forwardedForJoinsSeveralIncomingHeaderLinesInOrder() throws Exception {
-        Raw.Response response = Raw.exchange(port, """
+        RawHttp1.Response response = RawHttp1.exchange(port, """
                 GET /xff-lines HTTP/1.1\r
                 Host: test\r
                 X-Forwarded-For: 1.1.1.1\r
@@ -129,7 +126,7 @@ class ForwardingHeadersTest {
 
     @Test
     void forwardingHeadersDescribeTheClientRequestAndHostIsPreserved() throws Exception {
-        Raw.Response response = Raw.exchange(port, """
+        RawHttp1.Response response = RawHttp1.exchange(port, """
                 GET /described HTTP/1.1\r
                 Host: shop.example.com:8443\r
                 Connection: close\r
@@ -199,7 +196,7 @@ class ForwardingHeadersTest {
 
     @Test
     void hopByHopHeadersAndThoseNamedByConnectionAreNotForwarded() throws Exception {
-        Raw.Response response = Raw.exchange(port, """
+        RawHttp1.Response response = RawHttp1.exchange(port, """
                 POST /hop HTTP/1.1\r
                 Host: 127.0.0.1\r
                 Connection: close, Upgrade, X-Secret\r
@@ -249,7 +246,7 @@ class ForwardingHeadersTest {
                 while (!raw.isClosed()) {
                     try (Socket s = raw.accept()) {
                         InputStream in = new BufferedInputStream(s.getInputStream());
-                        for (String line = Raw.line(in); line != null && !line.isEmpty(); line = Raw.line(in)) {
+                        for (String line = RawHttp1.line(in); line != null && !line.isEmpty(); line = RawHttp1.line(in)) {
                             // skip the request head
                         }
                         s.getOutputStream().write(answer);
@@ -359,65 +356,6 @@ class ForwardingHeadersTest {
             if (received.uri().equals(uri)) {
                 return received;
             }
-        }
-    }
-
-    /** A minimal HTTP/1.1 client on a plain socket, for headers java.net.http refuses to send. */
-    static final class Raw {
-        record Response(int status, List<String[]> headers, byte[] body) {
-            String header(String name) {
-                return headers.stream().filter(h -> h[0].equalsIgnoreCase(name)).map(h -> h[1]).findFirst()
-                        .orElse(null);
-            }
-
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
-        }
-
-        /** Sends {@code request} verbatim (it should say {@code Connection: close}) and reads the answer. */
-        static Response exchange(int port, String request) throws IOException {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                socket.setSoTimeout(10_000);
-                socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
-                socket.getOutputStream().flush();
-                InputStream in = new BufferedInputStream(socket.getInputStream());
-                String statusLine = line(in);
-                if (statusLine == null) {
-                    throw new EOFException("connection closed before a status line");
-                }
-                List<String[]> headers = new ArrayList<>();
-                for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
-                    int colon = line.indexOf(':');
-                    headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-                }
-                Response head = new Response(Integer.parseInt(statusLine.split(" ")[1]), headers, new byte[0]);
-                ByteArrayOutputStream body = new ByteArrayOutputStream();
-                String te = head.header("Transfer-Encoding");
-                if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-                    for (int size; (size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0; line(in)) {
-                        body.write(in.readNBytes(size));
-                    }
-                } else if (head.header("Content-Length") != null) {
-                    body.write(in.readNBytes(Integer.parseInt(head.header("Content-Length"))));
-                } else {
-                    body.write(in.readAllBytes());
-                }
-                return new Response(head.status(), headers, body.toByteArray());
-            }
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
         }
     }
 }

@@ -46,11 +46,16 @@ final class RawHttp1 implements AutoCloseable {
         this.in = new BufferedInputStream(socket.getInputStream());
     }
 
+    /** Sends {@code request} verbatim on a fresh connection (it should say {@code Connection: close}), reads the answer. */
+    static Response exchange(int port, String request) throws IOException {
+        try (RawHttp1 raw = open(port)) {
+            return raw.send(request).read();
+        }
+    }
+
     /** One {@code GET} on a fresh connection that the request asks to close. */
     static Response get(int port, String path) throws IOException {
-        try (RawHttp1 raw = open(port)) {
-            return raw.send("GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").read();
-        }
+        return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
     }
 
     static RawHttp1 open(int port) throws IOException {

@@ -6,19 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -216,7 +205,7 @@ class RoutingTest {
 
     @Test
     void unmatchedRequestGoesToTheListenersDefaultRoute() throws Exception {
-        Raw.Response response = Raw.exchange(mainPort, "GET", "/matches/nothing", "127.0.0.1");
+        RawHttp1.Response response = exchange(mainPort, "GET", "/matches/nothing", "127.0.0.1");
         assertEquals(200, response.status());
         assertEquals("fallback", ROUTE_BY_PORT.get(response.header("X-Backend-Port")));
         assertEquals("/matches/nothing", BACKENDS.get("fallback").take().uri());
@@ -224,7 +213,7 @@ class RoutingTest {
 
     @Test
     void unmatchedRequestWithoutDefaultRouteIsA404WithJsonBodyAndCorrelationId() throws Exception {
-        Raw.Response response = Raw.exchange(barePort, "GET", "/matches/nothing", "127.0.0.1");
+        RawHttp1.Response response = exchange(barePort, "GET", "/matches/nothing", "127.0.0.1");
         assertEquals(404, response.status());
         assertTrue(response.header("Content-Type").startsWith("application/json"), response.header("Content-Type"));
         String body = response.text();
@@ -237,14 +226,14 @@ class RoutingTest {
 
     /** The route that served the request on the bare listener, or "404". */
     private static String route(String method, String target, String... headers) throws IOException {
-        return routeOf(Raw.exchange(barePort, method, target, "127.0.0.1:" + barePort, headers));
+        return routeOf(exchange(barePort, method, target, "127.0.0.1:" + barePort, headers));
     }
 
     private static String routeWithHost(String host, String target) throws IOException {
-        return routeOf(Raw.exchange(barePort, "GET", target, host));
+        return routeOf(exchange(barePort, "GET", target, host));
     }
 
-    private static String routeOf(Raw.Response response) {
+    private static String routeOf(RawHttp1.Response response) {
         if (response.status() == 404 && response.header("X-Backend-Port") == null) {
             return "404";
         }
@@ -254,83 +243,16 @@ class RoutingTest {
         return route;
     }
 
-    /** A minimal HTTP/1.1 client on a plain socket: one request per connection, any Host header. */
-    static final class Raw {
-        record Response(int status, List<String[]> headers, byte[] body) {
-            String header(String name) {
-                for (String[] h : headers) {
-                    if (h[0].equalsIgnoreCase(name)) {
-                        return h[1];
-                    }
-                }
-                return null;
-            }
-
-            String text() {
-                return new String(body, StandardCharsets.UTF_8);
-            }
+    /** One request on its own connection, with any Host header; POST and PUT carry an empty body. */
+    private static RawHttp1.Response exchange(int port, String method, String target, String host, String... headers)
+            throws IOException {
+        StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
+        for (String h : headers) {
+            head.append(h).append("\r\n");
         }
-
-        static Response exchange(int port, String method, String target, String host, String... headers)
-                throws IOException {
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                socket.setSoTimeout(10_000);
-                StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
-                for (String h : headers) {
-                    head.append(h).append("\r\n");
-                }
-                if (method.equals("POST") || method.equals("PUT")) {
-                    head.append("Content-Length: 0\r\n");
-                }
-                head.append("Connection: close\r\n\r\n");
-                OutputStream out = socket.getOutputStream();
-                out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-                out.flush();
-                return read(new BufferedInputStream(socket.getInputStream()));
-            }
+        if (method.equals("POST") || method.equals("PUT")) {
+            head.append("Content-Length: 0\r\n");
         }
-
-        static Response read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            if (statusLine == null) {
-                throw new EOFException("connection closed before a status line");
-            }
-            int status = Integer.parseInt(statusLine.split(" ")[1]);
-            List<String[]> headers = new ArrayList<>();
-            for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
-                int colon = line.indexOf(':');
-                headers.add(new String[] {line.substring(0, colon).trim(), line.substring(colon + 1).trim()});
-            }
-            Response partial = new Response(status, headers, new byte[0]);
-            String te = partial.header("Transfer-Encoding");
-            String cl = partial.header("Content-Length");
-            ByteArrayOutputStream body = new ByteArrayOutputStream();
-            if (te != null && te.toLowerCase(Locale.ROOT).contains("chunked")) {
-                for (int size; (size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) > 0; line(in)) {
-                    body.write(in.readNBytes(size));
-                }
-                while (!line(in).isEmpty()) {
-                    // trailers
-                }
-            } else if (cl != null) {
-                body.write(in.readNBytes(Integer.parseInt(cl)));
-            } else {
-                body.write(in.readAllBytes());
-            }
-            return new Response(status, headers, body.toByteArray());
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b < 0) {
-                    return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.ISO_8859_1);
-        }
+        return RawHttp1.exchange(port, head.append("Connection: close\r\n\r\n").toString());
     }
 }
