@@ -2,20 +2,12 @@ package dev.sentinel.tests;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
-import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -68,20 +60,19 @@ class KeepAliveLimitTest {
     void theNthResponseCarriesConnectionCloseAndTheConnectionEnds() throws Exception {
         double before = metric(HIT);
         for (int round = 0; round < 2; round++) {
-            try (Socket socket = connect(limited)) {
+            try (RawHttp1 raw = RawHttp1.open(limited)) {
                 for (int i = 1; i <= MAX_REQUESTS; i++) {
-                    socket.getOutputStream().write(get("/round/" + round + "/" + i));
-                    Response response = Response.read(socket.getInputStream());
+                    RawHttp1.Response response = raw.send(get("/round/" + round + "/" + i)).read();
                     assertEquals(200, response.status());
-                    assertEquals("GET /round/" + round + "/" + i + " ", response.body());
-                    String connection = response.headers().get("connection");
+                    assertEquals("GET /round/" + round + "/" + i + " ", response.text());
+                    String connection = response.header("Connection");
                     if (i < MAX_REQUESTS) {
-                        assertNull(connection, "response " + i + " keeps the connection: " + response.headers());
+                        assertNull(connection, "response " + i + " keeps the connection: " + headers(response));
                     } else {
-                        assertEquals("close", connection, "response " + i + ": " + response.headers());
+                        assertEquals("close", connection, "response " + i + ": " + headers(response));
                     }
                 }
-                assertEquals(-1, socket.getInputStream().read(), "the connection is closed after the last response");
+                assertTrue(raw.closedByPeer(), "the connection is closed after the last response");
             }
         }
         assertEquals(before + 2, metric(HIT), "each connection that reached the limit is counted once");
@@ -89,80 +80,48 @@ class KeepAliveLimitTest {
 
     @Test
     void pipelinedRequestsBeyondTheLimitAreNeverServed() throws Exception {
-        try (Socket socket = connect(limited)) {
+        try (RawHttp1 raw = RawHttp1.open(limited)) {
             StringBuilder pipeline = new StringBuilder();
             for (int i = 1; i <= MAX_REQUESTS + 2; i++) {
-                pipeline.append("GET /pipelined/").append(i).append(" HTTP/1.1\r\nHost: sentinel\r\n\r\n");
+                pipeline.append(get("/pipelined/" + i));
             }
-            socket.getOutputStream().write(pipeline.toString().getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
+            raw.send(pipeline.toString());
             for (int i = 1; i <= MAX_REQUESTS; i++) {
-                Response response = Response.read(in);
-                assertEquals("GET /pipelined/" + i + " ", response.body());
-                assertEquals(i == MAX_REQUESTS ? "close" : null, response.headers().get("connection"));
+                RawHttp1.Response response = raw.read();
+                assertEquals("GET /pipelined/" + i + " ", response.text());
+                assertEquals(i == MAX_REQUESTS ? "close" : null, response.header("Connection"));
             }
-            assertEquals(-1, in.read(), "requests after the limit get no response");
+            assertTrue(raw.closedByPeer(), "requests after the limit get no response");
         }
     }
 
     @Test
     void withoutTheKeyAConnectionServesManyRequests() throws Exception {
-        try (Socket socket = connect(unlimited)) {
+        try (RawHttp1 raw = RawHttp1.open(unlimited)) {
             for (int i = 1; i <= 20; i++) {
-                socket.getOutputStream().write(get("/many/" + i));
-                Response response = Response.read(socket.getInputStream());
+                RawHttp1.Response response = raw.send(get("/many/" + i)).read();
                 assertEquals(200, response.status());
-                assertNull(response.headers().get("connection"), "request " + i + ": " + response.headers());
+                assertNull(response.header("Connection"), "request " + i + ": " + headers(response));
             }
         }
     }
 
-    private static Socket connect(int port) throws IOException {
-        Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
-        socket.setSoTimeout(10_000);
-        return socket;
+    private static String get(String path) {
+        return "GET " + path + " HTTP/1.1\r\nHost: sentinel\r\n\r\n";
     }
 
-    private static byte[] get(String path) {
-        return ("GET " + path + " HTTP/1.1\r\nHost: sentinel\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    private static String headers(RawHttp1.Response response) {
+        StringBuilder text = new StringBuilder();
+        response.headers().forEach(h -> text.append(h[0]).append(": ").append(h[1]).append("; "));
+        return text.toString();
     }
 
     /** The value of a series read through the metrics route, 0 when absent. */
     private static double metric(String series) throws IOException {
-        try (Socket socket = connect(unlimited)) {
-            socket.getOutputStream().write(get("/metrics"));
-            String text = Response.read(socket.getInputStream()).body();
+        try (RawHttp1 raw = RawHttp1.open(unlimited)) {
+            String text = raw.send(get("/metrics")).read().text();
             Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
             return m.find() ? Double.parseDouble(m.group(1)) : 0;
-        }
-    }
-
-    /** One HTTP/1.1 response read off a raw socket: status, headers (lower-case names), body by Content-Length. */
-    private record Response(int status, Map<String, String> headers, String body) {
-        static Response read(InputStream in) throws IOException {
-            String statusLine = line(in);
-            Map<String, String> headers = new TreeMap<>();
-            for (String header = line(in); !header.isEmpty(); header = line(in)) {
-                int colon = header.indexOf(':');
-                headers.put(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                        header.substring(colon + 1).trim());
-            }
-            byte[] body = in.readNBytes(Integer.parseInt(headers.getOrDefault("content-length", "0")));
-            return new Response(Integer.parseInt(statusLine.split(" ")[1]), headers,
-                    new String(body, StandardCharsets.UTF_8));
-        }
-
-        private static String line(InputStream in) throws IOException {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            for (int b = in.read(); b != '\n'; b = in.read()) {
-                if (b == -1) {
-                    throw new EOFException("connection closed inside a response: " + line);
-                }
-                if (b != '\r') {
-                    line.write(b);
-                }
-            }
-            return line.toString(StandardCharsets.US_ASCII);
         }
     }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -142,8 +141,8 @@ class UpstreamResponseTest {
         while (!upstream.isClosed()) {
             try (Socket socket = upstream.accept()) {
                 InputStream in = new BufferedInputStream(socket.getInputStream());
-                String requestLine = line(in);
-                for (String line = line(in); line != null && !line.isEmpty(); line = line(in)) {
+                String requestLine = RawHttp1.line(in);
+                for (String line = RawHttp1.line(in); line != null && !line.isEmpty(); line = RawHttp1.line(in)) {
                     // the rest of the head is not needed
                 }
                 String path = requestLine == null ? "" : requestLine.split(" ")[1];
@@ -153,18 +152,5 @@ class UpstreamResponseTest {
                 // the socket closes at the end of the class
             }
         }
-    }
-
-    private static String line(InputStream in) throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream();
-        for (int b = in.read(); b != '\n'; b = in.read()) {
-            if (b < 0) {
-                return line.size() == 0 ? null : line.toString(StandardCharsets.ISO_8859_1);
-            }
-            if (b != '\r') {
-                line.write(b);
-            }
-        }
-        return line.toString(StandardCharsets.ISO_8859_1);
     }
 }
