@@ -2,6 +2,7 @@ package dev.sentinel.server.filter;
 
 import dev.sentinel.server.limits.BodyLimitExceeded;
 import dev.sentinel.server.limits.RequestLimits;
+import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.FilterRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,7 +20,7 @@ import org.eclipse.jetty.server.Response;
  * headers, path and body are the filters' version. Headers are copied on the first change only, so a
  * chain that only reads costs no copy. Confined to the request's thread during the request phase.
  */
-final class FilterExchange extends Request.Wrapper implements FilterRequest {
+public final class FilterExchange extends Request.Wrapper implements FilterRequest {
     private final Response response;
     private final String routeId;
     private final String upstreamId;
@@ -35,6 +36,15 @@ final class FilterExchange extends Request.Wrapper implements FilterRequest {
         this.routeId = routeId;
         this.upstreamId = upstreamId;
         this.matchedPathPrefix = matchedPathPrefix;
+    }
+
+    /**
+     * The request as a plugin's {@link Exchange} (a balancer's view, say): the filters' own when they ran,
+     * else a view of it as it is.
+     */
+    public static Exchange of(Request request, Response response, String routeId, String upstreamId) {
+        return request instanceof FilterExchange filtered ? filtered
+                : new FilterExchange(request, response, routeId, upstreamId, null);
     }
 
     @Override
@@ -118,11 +128,7 @@ final class FilterExchange extends Request.Wrapper implements FilterRequest {
 
     @Override
     public void addResponseHeader(String name, String value) {
-        HeaderRules.checkAddedResponseHeader(name, value);
-        if (response.isCommitted()) {
-            throw new IllegalStateException("the response is already committed");
-        }
-        response.getHeaders().add(name, value);
+        HeaderRules.addResponseHeader(response, name, value);
     }
 
     @Override

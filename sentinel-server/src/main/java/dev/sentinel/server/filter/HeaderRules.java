@@ -2,6 +2,7 @@ package dev.sentinel.server.filter;
 
 import java.util.Locale;
 import java.util.Set;
+import org.eclipse.jetty.server.Response;
 
 /** What a plugin may name and write as a header: the one place these rules live. */
 public final class HeaderRules {
@@ -37,10 +38,24 @@ public final class HeaderRules {
     }
 
     /**
+     * {@code Exchange.addResponseHeader} on Jetty's response: checked ({@link #checkAddedResponseHeader}), then
+     * added to the fields verbatim, as an upstream's {@code Set-Cookie} is.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    public static void addResponseHeader(Response response, String name, String value) {
+        checkAddedResponseHeader(name, value);
+        if (response.isCommitted()) {
+            throw new IllegalStateException("the response is already committed");
+        }
+        response.getHeaders().add(name, value);
+    }
+
+    /**
      * Checks a header a plugin adds to the response through {@code Exchange.addResponseHeader}: beyond
      * {@link #check}, the body's type and the host are not an add-on's to repeat.
      */
-    public static void checkAddedResponseHeader(String name, String value) {
+    static void checkAddedResponseHeader(String name, String value) {
         check(name, value);
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals("content-type") || lower.equals("host")) {

@@ -1,10 +1,12 @@
 package dev.sentinel.server.forward;
 
+import dev.sentinel.server.filter.FilterExchange;
 import dev.sentinel.server.filter.Replies;
 import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.observability.UpstreamMetrics;
 import dev.sentinel.server.upstream.UpstreamPool;
+import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -42,7 +45,7 @@ final class ProxyExchange {
     /** The client's body, or {@code null} when the request has none. */
     private final ClientBody body;
     private Attempts attempts;
-    private UpstreamExchange exchange;
+    private Exchange exchange;
     private volatile UpstreamPool.Lease lease;
     /** The lease of the attempt that follows a retryable status, from the head's arrival to the abort. */
     private volatile UpstreamPool.Lease retryLease;
@@ -92,7 +95,7 @@ final class ProxyExchange {
         attempts.tried(target);
         forward.facts().upstream(pool.id(), target.address());
         org.eclipse.jetty.client.Request proxyRequest = pool.client().newRequest(pool.origin(target))
-                .path(UpstreamExchange.pathAndQuery(request))
+                .path(pathAndQuery(request))
                 .method(request.getMethod())
                 .version(HttpVersion.HTTP_1_1)
                 .headers(this::proxyRequestHeaders);
@@ -242,11 +245,18 @@ final class ProxyExchange {
         }
     }
 
-    private UpstreamExchange exchange() {
+    private Exchange exchange() {
         if (exchange == null) {
-            exchange = new UpstreamExchange(request, response, forward.routeId(), pool.id());
+            exchange = FilterExchange.of(request, response, forward.routeId(), pool.id());
         }
         return exchange;
+    }
+
+    /** The path and query to send upstream, as the client sent them (still percent-encoded). */
+    private static String pathAndQuery(Request request) {
+        HttpURI uri = request.getHttpURI();
+        String query = uri.getQuery();
+        return query == null ? uri.getPath() : uri.getPath() + "?" + query;
     }
 
     /** As nginx decides it: a declared length above zero, or a body framed by chunks or announced by type. */
