@@ -46,6 +46,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.VirtualThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,6 +96,11 @@ public final class SentinelServer extends ContainerLifeCycle {
         // Unnamed: naming each virtual thread (one per task) builds a string per task.
         VirtualThreadPool threads = new VirtualThreadPool();
         server = new Server(threads);
+        // Started first, and stopped last by doStop: every component built on them then leaves them alone.
+        // Otherwise the first configuration's upstream clients, built before the server starts, would start
+        // them as their own and stop them, under the running server, when a reload retires that configuration.
+        LifeCycle.start(threads);
+        LifeCycle.start(server.getScheduler());
         startedAt = Instant.now();
         // Jetty's own components (connectors, thread pool, ...) as MBeans beside Sentinel's.
         server.addBean(new MBeanContainer(ManagementFactory.getPlatformMBeanServer()));
@@ -181,6 +187,8 @@ public final class SentinelServer extends ContainerLifeCycle {
         if (snapshot != null) {
             snapshot.stop();
         }
+        LifeCycle.stop(server.getScheduler());
+        LifeCycle.stop(server.getThreadPool());
     }
 
     /**
