@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.client.ContentResponse;
@@ -112,6 +114,48 @@ class ReloadAndShutdownTest {
             }
             assertEquals(0, sentinel.awaitExit(Duration.ofSeconds(30)), sentinel.output());
         }
+    }
+
+    @Test
+    void anExchangeCutShortByRetiringTheOldConfigurationIsNotHeldAgainstTheRoute() throws Exception {
+        int port = Ports.free();
+        CountDownLatch release = new CountDownLatch(1);
+        try (Backend backend = Backend.start((r, response, callback) -> {
+            if (r.uri().startsWith("/api/held")) {
+                release.await(30, TimeUnit.SECONDS);
+            }
+            Backend.text(response, callback, 200, "ok");
+        }); Sentinel sentinel = Sentinel.start(breakerConfig(port, backend, 0))) {
+            CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/held")).build(), HttpResponse.BodyHandlers.ofString());
+            backend.take();
+            Files.writeString(sentinel.configFile(), breakerConfig(port, backend, 1));
+            sentinel.signal("HUP");
+            awaitReloads(sentinel, 1);
+            // The old configuration's client stops after its grace (1 s), cutting the held exchange short.
+            assertEquals(502, held.get(20, TimeUnit.SECONDS).statusCode());
+            // A breaker that opens on one failure: had the cut counted, this would be a 503.
+            RawHttp1.Response after = RawHttp1.get(port, "/api/after");
+            assertEquals(200, after.status(), after.text() + "\n" + sentinel.output());
+        } finally {
+            release.countDown();
+        }
+    }
+
+    private static String breakerConfig(int port, Backend backend, int generation) {
+        return """
+                system { worker-threads 1; graceful-shutdown-timeout-secs 1 }
+                listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                routes {
+                    route "api" {
+                        matches { path-prefix "/api" }
+                        upstream "be"
+                        circuit-breaker { failure-threshold 1; success-threshold 1; timeout-seconds 60; half-open-max-requests 1 }
+                        policies { response-headers { set { "X-Generation" "%d" } } }
+                    }
+                }
+                upstreams { upstream "be" { target "%s" } }
+                """.formatted(port, generation, backend.address());
     }
 
     private static void awaitReloads(Sentinel sentinel, int count) throws InterruptedException {

@@ -188,6 +188,10 @@ final class ProxyExchange {
             // The client went away or stalled: that says nothing about the upstream, and nobody awaits a retry.
             endLease(0, null);
             attempts.finish(0, false);
+        } else if (pool.isRetired()) {
+            // Sentinel stopped the pool's client (a reload retired it, or a stop): not the route's fault.
+            endLease(status, failure);
+            attempts.finish(0, false);
         } else if (failure instanceof Replaced) {
             // An agent replaced a response the upstream gave in full health.
             endLease(status, null);

@@ -138,6 +138,11 @@ public final class UpstreamPool {
         retired = true;
     }
 
+    /** Whether the pool's client is being stopped: its snapshot was retired, or Sentinel stops. */
+    public boolean isRetired() {
+        return retired;
+    }
+
     /** {@code http} or {@code https}. */
     public String scheme() {
         return scheme;
