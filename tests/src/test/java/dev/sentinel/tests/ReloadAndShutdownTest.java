@@ -28,6 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /** Validate-then-swap reloads under load, and graceful stop, through the real process and signals. */
 class ReloadAndShutdownTest {
+    private static final String BREAKS_ON_ONE_FAILURE =
+            "circuit-breaker { failure-threshold 1; success-threshold 1; timeout-seconds 60; half-open-max-requests 1 }";
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -125,11 +127,11 @@ class ReloadAndShutdownTest {
                 release.await(30, TimeUnit.SECONDS);
             }
             Backend.text(response, callback, 200, "ok");
-        }); Sentinel sentinel = Sentinel.start(breakerConfig(port, backend, 0))) {
+        }); Sentinel sentinel = Sentinel.start(config(port, backend, 0, 1, BREAKS_ON_ONE_FAILURE))) {
             CompletableFuture<HttpResponse<String>> held = CLIENT.sendAsync(HttpRequest.newBuilder(
                     URI.create("http://127.0.0.1:" + port + "/api/held")).build(), HttpResponse.BodyHandlers.ofString());
             backend.take();
-            Files.writeString(sentinel.configFile(), breakerConfig(port, backend, 1));
+            Files.writeString(sentinel.configFile(), config(port, backend, 1, 1, BREAKS_ON_ONE_FAILURE));
             sentinel.signal("HUP");
             awaitReloads(sentinel, 1);
             // The old configuration's client stops after its grace (1 s), cutting the held exchange short.
@@ -140,22 +142,6 @@ class ReloadAndShutdownTest {
         } finally {
             release.countDown();
         }
-    }
-
-    private static String breakerConfig(int port, Backend backend, int generation) {
-        return """
-                system { worker-threads 1; graceful-shutdown-timeout-secs 1 }
-                listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
-                routes {
-                    route "api" {
-                        matches { path-prefix "/api" }
-                        upstream "be"
-                        circuit-breaker { failure-threshold 1; success-threshold 1; timeout-seconds 60; half-open-max-requests 1 }
-                        policies { response-headers { set { "X-Generation" "%d" } } }
-                    }
-                }
-                upstreams { upstream "be" { target "%s" } }
-                """.formatted(port, generation, backend.address());
     }
 
     private static void awaitReloads(Sentinel sentinel, int count) throws InterruptedException {
@@ -169,17 +155,23 @@ class ReloadAndShutdownTest {
     }
 
     private static String config(int port, Backend backend, int generation) {
+        return config(port, backend, generation, 20, "");
+    }
+
+    /** One route /api to the backend, its responses marked with the generation; {@code routeSettings} go inside it. */
+    private static String config(int port, Backend backend, int generation, int graceSecs, String routeSettings) {
         return """
-                system { worker-threads 1; graceful-shutdown-timeout-secs 20 }
+                system { worker-threads 1; graceful-shutdown-timeout-secs %d }
                 listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
                 routes {
                     route "api" {
                         matches { path-prefix "/api" }
                         upstream "be"
+                        %s
                         policies { response-headers { set { "X-Generation" "%d" } } }
                     }
                 }
                 upstreams { upstream "be" { target "%s" } }
-                """.formatted(port, generation, backend.address());
+                """.formatted(graceSecs, port, routeSettings, generation, backend.address());
     }
 }
