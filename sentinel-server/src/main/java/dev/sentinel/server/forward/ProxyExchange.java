@@ -15,7 +15,6 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -95,7 +94,7 @@ final class ProxyExchange {
         attempts.tried(target);
         forward.facts().upstream(pool.id(), target.address());
         org.eclipse.jetty.client.Request proxyRequest = pool.client().newRequest(pool.origin(target))
-                .path(pathAndQuery(request))
+                .path(request.getHttpURI().getPathQuery())
                 .method(request.getMethod())
                 .version(HttpVersion.HTTP_1_1)
                 .headers(this::proxyRequestHeaders);
@@ -256,12 +255,6 @@ final class ProxyExchange {
         return exchange;
     }
 
-    /** The path and query to send upstream, as the client sent them (still percent-encoded). */
-    private static String pathAndQuery(Request request) {
-        HttpURI uri = request.getHttpURI();
-        String query = uri.getQuery();
-        return query == null ? uri.getPath() : uri.getPath() + "?" + query;
-    }
 
     /** As nginx decides it: a declared length above zero, or a body framed by chunks or announced by type. */
     private static boolean hasContent(Request request) {
