@@ -1,6 +1,6 @@
 package dev.sentinel.server.observability;
 
-import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.concurrent.ThreadLocalRandom;
 import org.eclipse.jetty.http.HttpFields;
 
@@ -11,7 +11,7 @@ import org.eclipse.jetty.http.HttpFields;
 public final class TraceIds {
     private static final String[] INCOMING = {"X-Trace-Id", "X-Correlation-Id", "X-Request-Id"};
     private static final int MAX_LENGTH = 128;
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.ISO_8859_1);
+    private static final HexFormat HEX = HexFormat.of();
 
     private TraceIds() {
     }
@@ -26,20 +26,11 @@ public final class TraceIds {
         return generate();
     }
 
-    /** 128 random bits as 32 hex digits, the W3C trace-id shape; built in one buffer (once per request). */
+    /** 128 random bits as 32 hex digits, the W3C trace-id shape. */
     static String generate() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        byte[] digits = new byte[32];
-        hex(random.nextLong(), digits, 0);
-        hex(random.nextLong(), digits, 16);
-        return new String(digits, StandardCharsets.ISO_8859_1);
-    }
-
-    private static void hex(long value, byte[] digits, int offset) {
-        for (int i = offset + 15; i >= offset; i--) {
-            digits[i] = HEX_DIGITS[(int) (value & 0xF)];
-            value >>>= 4;
-        }
+        byte[] bits = new byte[16];
+        ThreadLocalRandom.current().nextBytes(bits);
+        return HEX.formatHex(bits);
     }
 
     /** Ids are echoed into headers and logs, so only short runs of visible, unambiguous characters pass. */
