@@ -149,12 +149,12 @@ public final class UpstreamPool {
     }
 
     /**
-     * {@code scheme://host:port} of one of this pool's targets, the origin requests are sent to; built once,
-     * so that a request does not format and parse it again.
+     * {@code scheme://host:port} of one of this pool's targets (a leased one: the balancer only ever chooses
+     * among them), the origin requests are sent to; built once, so that a request does not format and parse
+     * it again.
      */
     public URI origin(Target target) {
-        URI origin = origins.get(target);
-        return origin != null ? origin : URI.create(scheme + "://" + target.address());
+        return origins.get(target);
     }
 
     private String describe() {
