@@ -29,6 +29,9 @@ class UpstreamResponseTest {
     /** An upstream header that must never reach the client of a refused response. */
     private static final String LEAK = "X-Upstream-Leak: 1\r\n";
 
+    /** Larger than jetty-client's buffering limits, so that a relay that buffered the body would show. */
+    private static final String BIG_BODY = "denied ".repeat(40_000);
+
     private static final Map<String, String> ANSWERS = Map.ofEntries(
             Map.entry("/transfer-encoding-then-content-length", "HTTP/1.1 200 OK\r\n" + LEAK
                     + "Transfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n2\r\nhi\r\n0\r\n\r\n"),
@@ -55,6 +58,20 @@ class UpstreamResponseTest {
             Map.entry("/chunk-size-not-hex", "HTTP/1.1 200 OK\r\n" + LEAK
                     + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhi\r\n0\r\n\r\n"),
             Map.entry("/valid", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            Map.entry("/unauthorized", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"upstream\"\r\n"
+                    + "Content-Length: " + BIG_BODY.length() + "\r\nConnection: close\r\n\r\n" + BIG_BODY),
+            Map.entry("/proxy-unauthorized", "HTTP/1.1 407 Proxy Authentication Required\r\n"
+                    + "Proxy-Authenticate: Basic realm=\"upstream\"\r\nContent-Length: 2\r\nConnection: close\r\n\r\nno"),
+            Map.entry("/redirect", "HTTP/1.1 302 Found\r\nLocation: /valid\r\nContent-Length: 5\r\n"
+                    + "Connection: close\r\n\r\nmoved"),
+            Map.entry("/early-hints", "HTTP/1.1 103 Early Hints\r\nLink: </style.css>; rel=preload\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            Map.entry("/processing", "HTTP/1.1 102 Processing\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            Map.entry("/unsolicited-continue", "HTTP/1.1 100 Continue\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            Map.entry("/unknown-interim", "HTTP/1.1 150 Unknown\r\n\r\n"
+                    + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
             Map.entry("/close-delimited-http10", "HTTP/1.0 200 OK\r\n\r\nuntil the end"),
             Map.entry("/close-delimited-http11", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"));
 
@@ -107,6 +124,49 @@ class UpstreamResponseTest {
             RawHttp1.Response response = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
             assertEquals(200, response.status());
             assertEquals("hi", response.text());
+        }
+    }
+
+    /** Sentinel is not the upstream's client: an authentication challenge is the client's to answer. */
+    @Test
+    void authenticationChallengeIsRelayedWithItsWholeBody() throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET /unauthorized HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(401, response.status());
+            assertEquals("Basic realm=\"upstream\"", response.header("WWW-Authenticate"));
+            assertEquals(BIG_BODY, response.text());
+        }
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET /proxy-unauthorized HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(407, response.status());
+            assertNull(response.header("Proxy-Authenticate"), "a challenge for the next hop only (RFC 9110 11.7.1)");
+            assertEquals("no", response.text());
+        }
+    }
+
+    @Test
+    void redirectIsRelayedNotFollowed() throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET /redirect HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(302, response.status());
+            assertEquals("/valid", response.header("Location"));
+            assertEquals("moved", response.text());
+        }
+    }
+
+    /** A 1xx before the final response is informational: the client gets the final response whole. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/early-hints", "/processing", "/unsolicited-continue", "/unknown-interim"})
+    void interimResponseIsFollowedByTheFinalOne(String path) throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            while (response.status() / 100 == 1) {
+                response = raw.read();
+            }
+            assertEquals(200, response.status(), response.statusLine());
+            assertEquals("hi", response.text());
+            RawHttp1.Response next = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals("hi", next.text(), "the client connection stays usable");
         }
     }
 

@@ -6,9 +6,15 @@ import dev.sentinel.server.observability.ProxyMetrics;
 import java.util.List;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SNIHostName;
+import org.eclipse.jetty.client.ContinueProtocolHandler;
+import org.eclipse.jetty.client.EarlyHintsProtocolHandler;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProcessingProtocolHandler;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
 import org.eclipse.jetty.http.HttpCookieStore;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.ClientConnector;
 import org.eclipse.jetty.util.component.LifeCycle;
@@ -18,7 +24,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
 /**
  * Builds the {@link HttpClient} of each upstream pool, configured for a proxy rather than left at
  * browser-like defaults: no content decoding (bodies pass through byte for byte, still compressed),
- * no cookie store, no redirects, no added User-Agent, and bounded pools. Clients share the server's
+ * no cookie store, no redirects, no added User-Agent, and bounded pools. Of the protocol handlers only the
+ * interim (1xx) ones stay: an upstream's authentication challenge is the client's to answer, and the stock
+ * handler would take a 401 for itself. Clients share the server's
  * executor, scheduler and buffer pool.
  */
 public final class UpstreamClients {
@@ -75,6 +83,10 @@ public final class UpstreamClients {
             @Override
             public void lifeCycleStarted(LifeCycle event) {
                 client.getContentDecoderFactories().clear();
+                client.getProtocolHandlers().clear();
+                client.getProtocolHandlers().put(new InterimContinue());
+                client.getProtocolHandlers().put(new OtherInterim());
+                client.getProtocolHandlers().put(new EarlyHintsProtocolHandler());
             }
         });
         return client;
@@ -91,5 +103,30 @@ public final class UpstreamClients {
             ssl.setEndpointIdentificationAlgorithm(null);
         }
         return ssl;
+    }
+
+    /**
+     * Lets an upstream's {@code 100 Continue} pass as the interim response it is. Upstream requests never ask
+     * for one (Sentinel drops {@code Expect}), so any other response needs no look at the request's headers,
+     * which the stock handler scans on every response.
+     */
+    /**
+     * Skips 102 and any 1xx that no other handler knows, to wait for the final response (RFC 9110 15.2: a
+     * client must parse an unexpected 1xx). 101 is not interim: an upgrade ends HTTP on the connection.
+     */
+    private static final class OtherInterim extends ProcessingProtocolHandler {
+        @Override
+        public boolean accept(Request request, Response response) {
+            int status = response.getStatus();
+            return HttpStatus.isInformational(status) && status != HttpStatus.CONTINUE_100
+                    && status != HttpStatus.SWITCHING_PROTOCOLS_101 && status != HttpStatus.EARLY_HINTS_103;
+        }
+    }
+
+    private static final class InterimContinue extends ContinueProtocolHandler {
+        @Override
+        public boolean accept(Request request, Response response) {
+            return response.getStatus() == HttpStatus.CONTINUE_100 && super.accept(request, response);
+        }
     }
 }
