@@ -10,6 +10,7 @@ REPO="$(cd "$BENCH_DIR/.." && pwd)"
 WARMUP_SECS="${WARMUP_SECS:-30}"              # wrk (HTTP/1.1) warm-up against Sentinel (JIT)
 SHORT_WARMUP_SECS="${SHORT_WARMUP_SECS:-5}"   # warm-up for backend/nginx, and h2c warm-up for both proxies
 DURATION_SECS="${DURATION_SECS:-15}"          # length of every measurement
+ROUNDS="${ROUNDS:-3}"                         # h1 saturation rounds, nginx and Sentinel taking turns; medians reported
 CONNECTIONS="${CONNECTIONS:-64}"              # connections for the saturation runs (wrk -c, h2load -c)
 H2_STREAMS="${H2_STREAMS:-10}"                # h2load -m (concurrent streams per connection) at saturation
 FIXED_RPS="${FIXED_RPS:-2000}"                # total request rate of the fixed-rate runs
@@ -47,6 +48,7 @@ Parameters (environment variables, current value in brackets):
   WARMUP_SECS            wrk warm-up against Sentinel, JIT [$WARMUP_SECS]
   SHORT_WARMUP_SECS      warm-up of backend/nginx and the h2c warm-ups [$SHORT_WARMUP_SECS]
   DURATION_SECS          length of each measurement [$DURATION_SECS]
+  ROUNDS                 h1 saturation rounds, nginx and Sentinel in turn; the table shows medians [$ROUNDS]
   CONNECTIONS            connections at saturation (wrk -c / h2load -c) [$CONNECTIONS]
   H2_STREAMS             h2load -m (streams per connection) at saturation [$H2_STREAMS]
   FIXED_RPS              total request rate of the fixed-rate runs [$FIXED_RPS]
@@ -71,14 +73,14 @@ case "${1:-}" in
   *) echo "run.sh: unknown argument '$1' (parameters are environment variables, see --help)" >&2; exit 2 ;;
 esac
 
-for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
+for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
          NGINX_WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT \
          SENTINEL_METRICS_PORT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a non-negative integer, got '${!v}'" >&2; exit 2; }
 done
 [[ "$NOISE_WARN_CORES" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "run.sh: NOISE_WARN_CORES must be a number, got '$NOISE_WARN_CORES'" >&2; exit 2; }
-(( DURATION_SECS > 0 && CONNECTIONS > 0 && FIXED_CLIENTS > 0 && FIXED_RPS > 0 && NGINX_WORKERS > 0 )) \
-  || { echo "run.sh: DURATION_SECS, CONNECTIONS, FIXED_CLIENTS, FIXED_RPS, NGINX_WORKERS must be > 0" >&2; exit 2; }
+(( DURATION_SECS > 0 && ROUNDS > 0 && CONNECTIONS > 0 && FIXED_CLIENTS > 0 && FIXED_RPS > 0 && NGINX_WORKERS > 0 )) \
+  || { echo "run.sh: DURATION_SECS, ROUNDS, CONNECTIONS, FIXED_CLIENTS, FIXED_RPS, NGINX_WORKERS must be > 0" >&2; exit 2; }
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -307,7 +309,7 @@ cp "$TMP/sentinel.kdl" "$RESULTS_DIR/sentinel.kdl"
   echo "wrk: $(wrk -v 2>&1 | head -n 1)"
   echo "h2load: $(h2load --version 2>&1 | head -n 1)"
   echo "repo commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
+  for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
            NGINX_WORKERS SKIP_SENTINEL SENTINEL_BIN; do echo "$v=${!v}"; done
   echo "JAVA_OPTS=${JAVA_OPTS:-}"
 } >"$RESULTS_DIR/env.txt"
@@ -415,9 +417,9 @@ measured() {
   return 0
 }
 
-run_wrk_sat() {  # $1 = target, $2 = port
-  local t="$1" port="$2" out="$RESULTS_DIR/$1-h1-saturation.wrk.txt"
-  log "$t h1 saturation: wrk -t1 -c$CONNECTIONS -d${DURATION_SECS}s"
+run_wrk_sat() {  # $1 = target, $2 = port, $3 = round: values go to metrics "r<round>_sat_*" (see median_rounds)
+  local t="$1" port="$2" r="r$3_" out="$RESULTS_DIR/$1-h1-saturation.r$3.wrk.txt"
+  log "$t h1 saturation, round $3: wrk -t1 -c$CONNECTIONS -d${DURATION_SECS}s"
   measured "$t" "$out" timeout $((DURATION_SECS + 30)) \
     wrk -t1 -c"$CONNECTIONS" -d"${DURATION_SECS}s" --latency "http://127.0.0.1:$port/"
   local reqs rps p50 p99 non2xx sockerr
@@ -427,16 +429,38 @@ run_wrk_sat() {  # $1 = target, $2 = port
   p99=$(awk '$1 == "99%" { print $2; exit }' "$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF; exit }' "$out")
   sockerr=$(awk '/Socket errors:/ { gsub(",", ""); print $4 + $6 + $8 + $10; exit }' "$out")
-  put "$t" h1 sat_rps "${rps:-n/a}"
-  put "$t" h1 sat_p50 "$( [ -n "$p50" ] && to_ms "$p50" || echo n/a)"
-  put "$t" h1 sat_p99 "$( [ -n "$p99" ] && to_ms "$p99" || echo n/a)"
-  put "$t" h1 sat_err $(( ${non2xx:-0} + ${sockerr:-0} ))
-  put "$t" h1 sat_cpu "$(cpu_us_per_req "$CPU_DELTA" "${reqs:-0}")"
-  put "$t" h1 sat_cores "$CORES"
-  put "$t" h1 sat_gen "$GEN_CORES"
-  put "$t" h1 sat_host "$HOST_CORES"
-  put "$t" h1 sat_steal "$STEAL_CORES"
-  put "$t" h1 sat_other "$OTHER_CORES"
+  put "$t" h1 "${r}sat_rps" "${rps:-n/a}"
+  put "$t" h1 "${r}sat_p50" "$( [ -n "$p50" ] && to_ms "$p50" || echo n/a)"
+  put "$t" h1 "${r}sat_p99" "$( [ -n "$p99" ] && to_ms "$p99" || echo n/a)"
+  put "$t" h1 "${r}sat_err" $(( ${non2xx:-0} + ${sockerr:-0} ))
+  put "$t" h1 "${r}sat_cpu" "$(cpu_us_per_req "$CPU_DELTA" "${reqs:-0}")"
+  put "$t" h1 "${r}sat_cores" "$CORES"
+  put "$t" h1 "${r}sat_gen" "$GEN_CORES"
+  put "$t" h1 "${r}sat_host" "$HOST_CORES"
+  put "$t" h1 "${r}sat_steal" "$STEAL_CORES"
+  put "$t" h1 "${r}sat_other" "$OTHER_CORES"
+}
+
+# h1 saturation metrics of target $1: each the median over the rounds measured (the upper one of an even count)
+median_rounds() {
+  local t="$1" m r v
+  for m in sat_rps sat_p50 sat_p99 sat_err sat_cpu sat_cores sat_gen sat_host sat_steal sat_other; do
+    v=$(for ((r = 1; r <= ROUNDS; r++)); do get "$t" h1 "r${r}_$m"; echo; done \
+      | awk '$1 != "n/a" && $1 != "" { v[++n] = $1 } END {
+          if (n == 0) { print "n/a"; exit }
+          for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
+          print v[int(n / 2) + 1] }')
+    put "$t" h1 "$m" "$v"
+  done
+}
+
+# "0.52 0.58 0.55": Sentinel/nginx ratio of h1 saturation metric $1, round by round
+round_ratios() {
+  local r out=""
+  for ((r = 1; r <= ROUNDS; r++)); do
+    out+="$(ratio "$(get sentinel h1 "r${r}_$1")" "$(get nginx h1 "r${r}_$1")") "
+  done
+  echo "${out% }"
 }
 
 # h2load run; $1 = target, $2 = proto (h1|h2c), $3 = mode (sat|fixed), $4 = port
@@ -521,13 +545,12 @@ check_body "http://127.0.0.1:$NGINX_H2_PORT/" --http2-prior-knowledge || die "ng
 
 # --- backend direct (HTTP/1.1 only)
 warmup_wrk backend "$BACKEND_PORT" "$SHORT_WARMUP_SECS"
-run_wrk_sat backend "$BACKEND_PORT"
+run_wrk_sat backend "$BACKEND_PORT" 1
 run_h2load backend h1 fixed "$BACKEND_PORT"
 
 # --- nginx
 warmup_wrk nginx "$NGINX_H1_PORT" "$SHORT_WARMUP_SECS"
 warmup_h2 nginx "$NGINX_H2_PORT" "$SHORT_WARMUP_SECS"
-run_wrk_sat nginx "$NGINX_H1_PORT"
 run_h2load nginx h2c sat "$NGINX_H2_PORT"
 run_h2load nginx h1 fixed "$NGINX_H1_PORT"
 run_h2load nginx h2c fixed "$NGINX_H2_PORT"
@@ -564,11 +587,6 @@ if [ "$SKIP_SENTINEL" != 1 ]; then
       if ((h2_ok)); then
         warmup_h2 sentinel "$SENTINEL_PORT" "$SHORT_WARMUP_SECS"
       fi
-      if ((h1_ok)); then
-        upstream_before=$(upstream_counts)
-        run_wrk_sat sentinel "$SENTINEL_PORT"
-        upstream_reuse "$upstream_before" "$(upstream_counts)"
-      fi
       if ((h2_ok)); then
         run_h2load sentinel h2c sat "$SENTINEL_PORT"
       fi
@@ -583,6 +601,16 @@ if [ "$SKIP_SENTINEL" != 1 ]; then
     fi
   fi
 fi
+
+# --- h1 saturation: nginx and Sentinel take turns, so that a slow spell of the machine hits both
+SENTINEL_H1=$([ "${h1_ok:-0}" = 1 ] && kill -0 "${ROOT[sentinel]:-0}" 2>/dev/null && echo 1 || echo 0)
+((SENTINEL_H1)) && upstream_before=$(upstream_counts)
+for ((round = 1; round <= ROUNDS; round++)); do
+  run_wrk_sat nginx "$NGINX_H1_PORT" "$round"
+  ((SENTINEL_H1)) && run_wrk_sat sentinel "$SENTINEL_PORT" "$round"
+done
+for t in backend nginx sentinel; do median_rounds "$t"; done
+((SENTINEL_H1)) && upstream_reuse "$upstream_before" "$(upstream_counts)"
 
 # ---------------------------------------------------------------- report
 ratio() {  # $1 / $2 with 2 decimals, n/a if either missing
@@ -600,7 +628,7 @@ report() {
   local fmt='%-9s %-5s| %8s %9s %5s %5s %5s %8s %8s %6s | %7s %9s %8s %8s %6s\n'
   echo
   echo "Sentinel benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  ${DURATION_SECS}s per run  nginx workers: $NGINX_WORKERS  busy CPUs before start: $BUSY_START"
-  echo "saturation: h1 = wrk -t1 -c$CONNECTIONS, h2c = h2load -t1 -c$CONNECTIONS -m$H2_STREAMS;" \
+  echo "saturation: h1 = wrk -t1 -c$CONNECTIONS (median of $ROUNDS rounds, nginx and Sentinel in turn), h2c = h2load -t1 -c$CONNECTIONS -m$H2_STREAMS;" \
        "fixed rate: h2load -c$FIXED_CLIENTS --rps $(awk -v r="$FIXED_RPS" -v c="$FIXED_CLIENTS" 'BEGIN{printf "%g", r/c}') per connection (= $FIXED_RPS req/s)"
   echo "CPUus/req: utime+stime of the target's processes per request (backend row: backend nginx; proxy rows: the proxy only)"
   echo "cores: CPU of the target / wall time; gen: CPU of the load generator / wall time"
@@ -635,12 +663,13 @@ report() {
   printf '%-50s %6s %6s\n' "nginx/backend-direct throughput (h1)" \
     "$(ratio "$(get nginx h1 sat_rps)" "$(get backend h1 sat_rps)")" "-"
   echo
-  echo "Sentinel upstream connection reuse during the h1 saturation run: $(get sentinel h1 reuse)" \
+  echo "h1 saturation round by round, Sentinel/nginx: throughput $(round_ratios sat_rps); CPU per request $(round_ratios sat_cpu)"
+  echo "Sentinel upstream connection reuse during the h1 saturation runs: $(get sentinel h1 reuse)" \
        "(1 - opened/attempts: $(get sentinel h1 opened) connections opened for $(get sentinel h1 attempts) requests)"
   local k noisy=""
   for k in "${!R[@]}"; do
     case "$k" in
-      *_other) awk -v o="${R[$k]}" -v m="$NOISE_WARN_CORES" 'BEGIN { exit !(o > m) }' \
+      *_other) awk -v o="${R[$k]}" -v m="$NOISE_WARN_CORES" 'BEGIN { exit !(o != "n/a" && o + 0 > m + 0) }' \
                  && noisy+="$(IFS='|' read -r a b c <<<"${k%_other}"; echo "$a $b ${c}=${R[$k]}")"$'\n' ;;
     esac
   done
