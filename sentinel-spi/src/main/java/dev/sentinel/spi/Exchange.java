@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One request on its way through Sentinel, as a plugin sees it: a read-only view of the client's request,
- * plus a narrow way to add headers to the response the client will get.
+ * plus a narrow way to add or set headers on the response the client will get.
  *
  * <p>An exchange is confined to the request it describes: use it only during the call that received it,
  * never keep it. Header names are case-insensitive.
@@ -46,4 +46,15 @@ public interface Exchange {
      * @throws IllegalStateException    when the response is already committed
      */
     void addResponseHeader(String name, String value);
+
+    /**
+     * Sets a header on the response this exchange sends to the client, in place of any the upstream sends
+     * under that name, for example a rate limit's {@code X-RateLimit-Remaining}. Same checks as
+     * {@link #addResponseHeader}.
+     *
+     * @throws IllegalArgumentException when the name is not an HTTP token, the value holds CR, LF or NUL,
+     *                                  or the name is a hop-by-hop or framing header
+     * @throws IllegalStateException    when the response is already committed
+     */
+    void setResponseHeader(String name, String value);
 }

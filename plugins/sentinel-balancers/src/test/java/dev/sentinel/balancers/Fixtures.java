@@ -104,6 +104,11 @@ final class Fixtures {
         public void addResponseHeader(String name, String value) {
             added.add(name + ": " + value);
         }
+
+        @Override
+        public void setResponseHeader(String name, String value) {
+            throw new UnsupportedOperationException("no balancer sets a response header");
+        }
     }
 
     static Outcome outcome(Outcome.Kind kind, int status, Duration latency) {

@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * ({@code on-limit "reject"}), waits up to {@code max-delay-ms} for one ({@code "delay"}), or goes on and
  * is logged ({@code "log-only"}). Every answer carries {@code X-RateLimit-Limit} (the burst),
  * {@code X-RateLimit-Remaining} (whole tokens left) and {@code X-RateLimit-Reset} (Unix time, in seconds,
- * at which the bucket is full again); a refusal also carries {@code Retry-After}.
+ * at which the bucket is full again), in place of any the upstream sends; a refusal also carries
+ * {@code Retry-After}.
  */
 final class RateLimitFilter implements Filter {
     enum OnLimit { REJECT, DELAY, LOG_ONLY }
@@ -101,9 +102,9 @@ final class RateLimitFilter implements Filter {
     }
 
     private void addHeaders(FilterRequest request, long remaining, long debt) {
-        request.addResponseHeader("X-RateLimit-Limit", limit);
-        request.addResponseHeader("X-RateLimit-Remaining", Long.toString(remaining));
-        request.addResponseHeader("X-RateLimit-Reset", resetAt(debt));
+        request.setResponseHeader("X-RateLimit-Limit", limit);
+        request.setResponseHeader("X-RateLimit-Remaining", Long.toString(remaining));
+        request.setResponseHeader("X-RateLimit-Reset", resetAt(debt));
     }
 
     /** The Unix time, in whole seconds rounded up, at which a bucket this much in debt is full again. */

@@ -101,6 +101,11 @@ final class Fixtures {
         }
 
         @Override
+        public void setResponseHeader(String name, String value) {
+            response.setHeader(name, value);
+        }
+
+        @Override
         public String scheme() {
             return scheme;
         }

@@ -118,4 +118,12 @@ final class AgentExchange implements Exchange {
         }
         edits.addResponseHeader(name, value);
     }
+
+    @Override
+    public void setResponseHeader(String name, String value) {
+        if (edits == null) {
+            throw new IllegalStateException("not during an agent call");
+        }
+        edits.setResponseHeader(name, value);
+    }
 }

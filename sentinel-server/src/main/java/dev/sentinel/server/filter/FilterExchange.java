@@ -6,7 +6,10 @@ import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.FilterRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpURI;
@@ -29,6 +32,8 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
     private HttpURI uri;
     private ByteBufferContentSource body;
     private byte[] bodyBytes;
+    /** Lower-case names of the response headers plugins set: the upstream's values of these are dropped. */
+    private Set<String> setResponseHeaders;
 
     FilterExchange(Request request, Response response, String routeId, String upstreamId, String matchedPathPrefix) {
         super(request);
@@ -42,7 +47,7 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
      * The request as a plugin's {@link Exchange} (a balancer's view, say): the filters' own when they ran,
      * else a view of it as it is.
      */
-    public static Exchange of(Request request, Response response, String routeId, String upstreamId) {
+    public static FilterExchange of(Request request, Response response, String routeId, String upstreamId) {
         return request instanceof FilterExchange filtered ? filtered
                 : new FilterExchange(request, response, routeId, upstreamId, null);
     }
@@ -129,6 +134,20 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
     @Override
     public void addResponseHeader(String name, String value) {
         HeaderRules.addResponseHeader(response, name, value);
+    }
+
+    @Override
+    public void setResponseHeader(String name, String value) {
+        HeaderRules.setResponseHeader(response, name, value);
+        if (setResponseHeaders == null) {
+            setResponseHeaders = new HashSet<>();
+        }
+        setResponseHeaders.add(name.toLowerCase(Locale.ROOT));
+    }
+
+    /** Lower-case names of the response headers plugins set ({@link #setResponseHeader}); often empty. */
+    public Set<String> setResponseHeaders() {
+        return setResponseHeaders == null ? Set.of() : setResponseHeaders;
     }
 
     @Override

@@ -45,10 +45,26 @@ public final class HeaderRules {
      */
     public static void addResponseHeader(Response response, String name, String value) {
         checkAddedResponseHeader(name, value);
+        checkNotCommitted(response);
+        response.getHeaders().add(name, value);
+    }
+
+    /**
+     * {@code Exchange.setResponseHeader} on Jetty's response: checked as an added header is, then put in place
+     * of any value already there. Keeping the upstream's value out is the caller's part.
+     *
+     * @throws IllegalStateException when the response is already committed
+     */
+    static void setResponseHeader(Response response, String name, String value) {
+        checkAddedResponseHeader(name, value);
+        checkNotCommitted(response);
+        response.getHeaders().put(name, value);
+    }
+
+    private static void checkNotCommitted(Response response) {
         if (response.isCommitted()) {
             throw new IllegalStateException("the response is already committed");
         }
-        response.getHeaders().add(name, value);
     }
 
     /**

@@ -139,9 +139,9 @@ final class ForwardingHeaders {
      * header names, verbatim ({@code Set-Cookie} stays as the origin wrote it). The response already carries
      * Sentinel's stamp: the upstream's correlation id is dropped, while its own {@code Date},
      * {@code X-Content-Type-Options} and {@code X-Frame-Options} replace the defaults (a message has one
-     * Date).
+     * Date). Headers a plugin set on the response ({@code pluginSet}, lower-case names) keep the plugin's value.
      */
-    static void copyResponse(HttpFields serverHeaders, HttpFields.Mutable proxyHeaders) {
+    static void copyResponse(HttpFields serverHeaders, HttpFields.Mutable proxyHeaders, Set<String> pluginSet) {
         Set<String> nominated = connectionNominated(serverHeaders);
         for (HttpField field : serverHeaders) {
             HttpHeader header = field.getHeader();
@@ -150,6 +150,9 @@ final class ForwardingHeaders {
                 continue;
             }
             String name = field.getLowerCaseName();
+            if (!pluginSet.isEmpty() && pluginSet.contains(name)) {
+                continue;
+            }
             if (header == HttpHeader.DATE || ResponseStamp.isReplaceable(name)) {
                 proxyHeaders.put(field);
             } else if (!ResponseStamp.isStamped(name)) {

@@ -6,7 +6,6 @@ import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.observability.UpstreamMetrics;
 import dev.sentinel.server.upstream.UpstreamPool;
-import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
@@ -44,7 +43,7 @@ final class ProxyExchange {
     /** The client's body, or {@code null} when the request has none. */
     private final ClientBody body;
     private Attempts attempts;
-    private Exchange exchange;
+    private FilterExchange exchange;
     private volatile UpstreamPool.Lease lease;
     /** The lease of the attempt that follows a retryable status, from the head's arrival to the abort. */
     private volatile UpstreamPool.Lease retryLease;
@@ -140,7 +139,7 @@ final class ProxyExchange {
             }
         }
         response.setStatus(status);
-        ForwardingHeaders.copyResponse(serverHeaders, response.getHeaders());
+        ForwardingHeaders.copyResponse(serverHeaders, response.getHeaders(), exchange().setResponseHeaders());
         ForwardingHeaders.apply(forward.policies().responseHeaders(), response.getHeaders());
         forward.responsePhase().apply(response);
         if (Replies.replacement(request) != null) {
@@ -248,7 +247,7 @@ final class ProxyExchange {
         }
     }
 
-    private Exchange exchange() {
+    private FilterExchange exchange() {
         if (exchange == null) {
             exchange = FilterExchange.of(request, response, forward.routeId(), pool.id());
         }
