@@ -69,10 +69,14 @@ class RateLimitTest {
                   route "limited" { matches { path-prefix "/limited" }; upstream "be"; filters "per-key" }
                   route "log" { matches { path-prefix "/log" }; upstream "be"; filters "log-only" }
                   route "marked" { matches { path-prefix "/marked" }; upstream "be"; filters "cors" "tight" }
+                  route "down" { matches { path-prefix "/down" }; upstream "gone"; filters "per-key" }
                   route "metrics" { matches { path "/metrics" }; builtin-handler "metrics" }
                 }
-                upstreams { upstream "be" { target "%s" } }
-                """.formatted(port, backend.address()));
+                upstreams {
+                  upstream "be" { target "%s" }
+                  upstream "gone" { target "127.0.0.1:%d" }
+                }
+                """.formatted(port, backend.address(), Ports.free()));
     }
 
     @AfterAll
@@ -133,6 +137,14 @@ class RateLimitTest {
         HttpResponse<String> otherKey = send("/limited/a", "X-Api-Key", "k2");
         assertEquals(200, otherKey.statusCode(), "another key has a bucket of its own");
         assertEquals("2", header(otherKey, "X-RateLimit-Remaining"));
+    }
+
+    @Test
+    void sentinelsOwnErrorReplyCarriesTheRateLimitHeadersToo() throws Exception {
+        HttpResponse<String> response = send("/down", "X-Api-Key", "down");
+        assertEquals(502, response.statusCode(), "nothing listens on the upstream's port");
+        assertEquals(List.of("3"), response.headers().allValues("X-RateLimit-Limit"));
+        assertEquals(List.of("2"), response.headers().allValues("X-RateLimit-Remaining"));
     }
 
     @Test

@@ -87,7 +87,11 @@ class UpstreamResponseTest {
         sentinel = Sentinel.start("""
                 system { worker-threads 1 }
                 listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
-                routes { route "all" { matches { path-prefix "/" }; upstream "raw" } }
+                filters { filter "cors" { type "cors"; allowed-origins "https://app.example" } }
+                routes {
+                  route "all" { matches { path-prefix "/" }; upstream "raw" }
+                  route "cors" { matches { path-prefix "/cors" }; upstream "raw"; filters "cors" }
+                }
                 upstreams { upstream "raw" { target "127.0.0.1:%d" } }
                 """.formatted(port, upstream.getLocalPort()));
     }
@@ -115,6 +119,18 @@ class UpstreamResponseTest {
             assertTrue(response.text().contains("\"status\":502"), response.text());
             assertNull(response.header("X-Upstream-Leak"), "nothing of the refused response is relayed");
             assertEquals("close", response.header("Connection"));
+        }
+    }
+
+    /** A browser can read the 502 only if it carries CORS headers, though the head they were made for is gone. */
+    @Test
+    void errorReplyForAResponseThatFailedAfterItsHeadKeepsTheCorsHeaders() throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET /cors/chunk-size-not-hex HTTP/1.1\r\nHost: t\r\n"
+                    + "Origin: https://app.example\r\n\r\n").read();
+            assertEquals(502, response.status(), response.statusLine() + " " + response.text());
+            assertNull(response.header("X-Upstream-Leak"), "nothing of the refused response is relayed");
+            assertEquals("https://app.example", response.header("Access-Control-Allow-Origin"));
         }
     }
 
@@ -205,7 +221,7 @@ class UpstreamResponseTest {
                 for (String line = RawHttp1.line(in); line != null && !line.isEmpty(); line = RawHttp1.line(in)) {
                     // the rest of the head is not needed
                 }
-                String path = requestLine == null ? "" : requestLine.split(" ")[1];
+                String path = requestLine == null ? "" : requestLine.split(" ")[1].replaceFirst("^/cors/", "/");
                 String answer = ANSWERS.getOrDefault(path, "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
                 socket.getOutputStream().write(answer.getBytes(StandardCharsets.ISO_8859_1));
             } catch (IOException e) {

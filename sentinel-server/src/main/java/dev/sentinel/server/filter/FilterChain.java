@@ -129,6 +129,8 @@ public final class FilterChain {
         private final Decision decision;
         private final String traceId;
         private final AtomicBoolean applied = new AtomicBoolean();
+        /** The header changes of the one pass, once it is over; {@code null} before. */
+        private volatile ResponseEdits phaseEdits;
 
         private Run(FilterChain chain, FilterExchange exchange, int ran, Decision decision, String traceId) {
             this.chain = chain;
@@ -149,16 +151,25 @@ public final class FilterChain {
         }
 
         /**
-         * Runs the response phase of each filter that allowed the request, last first; once per request: an
-         * upstream response that fails after its head was seen is replaced by Sentinel's 502/504 without a
-         * second pass (agents are not called twice).
+         * Runs the response phase of each filter that allowed the request, last first; once per request. An
+         * upstream response that fails after its head was seen is replaced by Sentinel's 502/504: a second
+         * call makes the first pass's header changes again on it (CORS still applies), without calling the
+         * filters again (agents are not called twice). A status a filter set is not carried over.
          */
         @Override
         public void apply(Response response) {
-            if (ran == 0 || !applied.compareAndSet(false, true)) {
+            if (ran == 0) {
                 return;
             }
-            CoreFilterResponse view = new CoreFilterResponse(response);
+            if (!applied.compareAndSet(false, true)) {
+                ResponseEdits done = phaseEdits;
+                if (done != null) {
+                    done.replay(response.getHeaders());
+                }
+                return;
+            }
+            ResponseEdits edits = new ResponseEdits();
+            CoreFilterResponse view = new CoreFilterResponse(response, edits);
             for (int i = ran - 1; i >= 0; i--) {
                 Named named = chain.filters.get(i);
                 try {
@@ -167,6 +178,7 @@ public final class FilterChain {
                     warnOnce(named, "failed in its response phase", e);
                 }
             }
+            phaseEdits = edits;
         }
 
         @Override

@@ -6,9 +6,7 @@ import dev.sentinel.spi.Exchange;
 import dev.sentinel.spi.FilterRequest;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpCookie;
 import org.eclipse.jetty.http.HttpFields;
@@ -32,8 +30,8 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
     private HttpURI uri;
     private ByteBufferContentSource body;
     private byte[] bodyBytes;
-    /** Lower-case names of the response headers plugins set: the upstream's values of these are dropped. */
-    private Set<String> setResponseHeaders;
+    /** What plugins added to or set on the response through this exchange; {@code null} until they do. */
+    private ResponseEdits responseEdits;
 
     FilterExchange(Request request, Response response, String routeId, String upstreamId, String matchedPathPrefix) {
         super(request);
@@ -134,20 +132,32 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
     @Override
     public void addResponseHeader(String name, String value) {
         HeaderRules.addResponseHeader(response, name, value);
+        responseEdits().add(name, value);
     }
 
     @Override
     public void setResponseHeader(String name, String value) {
         HeaderRules.setResponseHeader(response, name, value);
-        if (setResponseHeaders == null) {
-            setResponseHeaders = new HashSet<>();
-        }
-        setResponseHeaders.add(name.toLowerCase(Locale.ROOT));
+        responseEdits().set(name, value);
     }
 
     /** Lower-case names of the response headers plugins set ({@link #setResponseHeader}); often empty. */
     public Set<String> setResponseHeaders() {
-        return setResponseHeaders == null ? Set.of() : setResponseHeaders;
+        return responseEdits == null ? Set.of() : responseEdits.setNames();
+    }
+
+    /** Makes the response header changes plugins made through this exchange again, on a fresh response head. */
+    public void replayResponseHeaders(HttpFields.Mutable headers) {
+        if (responseEdits != null) {
+            responseEdits.replay(headers);
+        }
+    }
+
+    private ResponseEdits responseEdits() {
+        if (responseEdits == null) {
+            responseEdits = new ResponseEdits();
+        }
+        return responseEdits;
     }
 
     @Override

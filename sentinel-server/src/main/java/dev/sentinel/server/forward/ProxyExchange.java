@@ -226,7 +226,7 @@ final class ProxyExchange {
         if (attempts != null) {
             attempts.finish(status, status >= 500);
         }
-        ErrorReply.write(request, response, callback, status, forward, failure);
+        ErrorReply.write(request, response, callback, status, forward, exchange(), failure);
     }
 
     /**
