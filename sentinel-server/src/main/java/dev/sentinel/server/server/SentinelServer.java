@@ -30,6 +30,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +67,8 @@ public final class SentinelServer extends ContainerLifeCycle {
     private final AtomicReference<RuntimeSnapshot> current = new AtomicReference<>();
     private final ProxyMetrics metrics = new ProxyMetrics();
     private final ReentrantLock reloadLock = new ReentrantLock();
+    /** Configurations a reload replaced, still serving their requests in flight. */
+    private final Set<RuntimeSnapshot> retiring = ConcurrentHashMap.newKeySet();
     /** Set by the JMX {@code drain()}: health answers 503 and HTTP/1 responses close their connection. */
     private final AtomicBoolean draining = new AtomicBoolean();
     private final List<ListenerView> listenerViews = new ArrayList<>();
@@ -187,6 +191,10 @@ public final class SentinelServer extends ContainerLifeCycle {
         if (snapshot != null) {
             snapshot.stop();
         }
+        // The requests of replaced configurations drained with the rest: their grace need not run out.
+        for (RuntimeSnapshot replaced : List.copyOf(retiring)) {
+            retire(replaced);
+        }
         LifeCycle.stop(server.getScheduler());
         LifeCycle.stop(server.getThreadPool());
     }
@@ -307,14 +315,21 @@ public final class SentinelServer extends ContainerLifeCycle {
                 metrics.configReloads(true), metrics.configReloads(false), graceful.getCurrentRequestCount());
     }
 
+    /** Stops a replaced configuration once its requests had their grace; sooner if the server stops first. */
     private void retireLater(RuntimeSnapshot previous, long graceMillis) {
-        server.getScheduler().schedule(() -> {
-            try {
-                previous.stop();
-            } catch (Exception e) {
-                LOG.warn("stopping the previous configuration's upstream clients failed", e);
-            }
-        }, graceMillis, TimeUnit.MILLISECONDS);
+        retiring.add(previous);
+        server.getScheduler().schedule(() -> retire(previous), graceMillis, TimeUnit.MILLISECONDS);
+    }
+
+    private void retire(RuntimeSnapshot snapshot) {
+        if (!retiring.remove(snapshot)) {
+            return; // retired already: by the server's stop, or by its grace running out
+        }
+        try {
+            snapshot.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the previous configuration's upstream clients failed", e);
+        }
     }
 
     private static void warnAboutRestartOnlyChanges(SentinelConfig running, SentinelConfig next) {

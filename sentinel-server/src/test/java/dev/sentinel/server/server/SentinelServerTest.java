@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sentinel.server.config.kdl.ConfigLoader;
 import dev.sentinel.server.jmx.ServerMXBean;
 import dev.sentinel.server.plugin.PluginRegistry;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -86,6 +88,60 @@ class SentinelServerTest {
                 mbeans.removeNotificationListener(MBeanServerDelegate.DELEGATE_NAME, unregistered);
                 server.stop();
             }
+        }
+    }
+
+    @Test
+    void stoppingWithinAReloadsGraceStopsTheReplacedConfigurationToo(@TempDir Path dir) throws Exception {
+        try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            CountDownLatch upstreamClosed = new CountDownLatch(1);
+            Thread.ofVirtual().start(() -> {
+                try (Socket upstream = backend.accept()) {
+                    InputStream in = upstream.getInputStream();
+                    // The request head, up to its blank line.
+                    String head = "";
+                    while (!head.endsWith("\r\n\r\n")) {
+                        int b = in.read();
+                        if (b < 0) {
+                            return;
+                        }
+                        head += (char) b;
+                    }
+                    upstream.getOutputStream().write(
+                            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nhi".getBytes(StandardCharsets.US_ASCII));
+                    // Kept open by Sentinel's pool until its client stops: then the read sees the end.
+                    if (in.read() < 0) {
+                        upstreamClosed.countDown();
+                    }
+                } catch (IOException e) {
+                    // the test fails on the latch
+                }
+            });
+            int port = freePort();
+            Path file = dir.resolve("sentinel.kdl");
+            Files.writeString(file, """
+                    system { worker-threads 1; graceful-shutdown-timeout-secs 60 }
+                    listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                    routes { route "api" { matches { path-prefix "/" }; upstream "be" } }
+                    upstreams { upstream "be" { target "127.0.0.1:%d" } }
+                    """.formatted(port, backend.getLocalPort()));
+            PluginRegistry plugins = PluginRegistry.builtins();
+            SentinelServer server = new SentinelServer(ConfigLoader.load(file, plugins), file, plugins);
+            server.start();
+            try {
+                try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                    client.setSoTimeout(10_000);
+                    client.getOutputStream().write("GET / HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"
+                            .getBytes(StandardCharsets.US_ASCII));
+                    assertTrue(new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII)
+                            .endsWith("hi"));
+                }
+                assertTrue(server.reload(), "the same file again: the old configuration is replaced");
+            } finally {
+                server.stop();
+            }
+            // The replaced configuration's pooled connection closes with the server, not 60 s later.
+            assertTrue(upstreamClosed.await(10, TimeUnit.SECONDS), "the replaced configuration's client was stopped");
         }
     }
 
