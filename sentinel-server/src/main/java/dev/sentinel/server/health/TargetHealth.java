@@ -44,8 +44,9 @@ public final class TargetHealth {
     private volatile String lastCheckFailure;
     private int checkSuccesses;
     private int checkFailures;
-    private int consecutiveFailures;
-    private int ejections;
+    /** Written under the lock; volatile so that a success with nothing to reset can skip it. */
+    private volatile int consecutiveFailures;
+    private volatile int ejections;
 
     TargetHealth(UpstreamHealth upstream, String address, HealthListener listener) {
         this.upstream = upstream;
@@ -130,6 +131,9 @@ public final class TargetHealth {
     }
 
     private void passive(boolean success, long nowNanos) {
+        if (success && consecutiveFailures == 0 && ejections == 0) {
+            return; // the common case, once per request: nothing to reset, so no lock to take
+        }
         OutlierDetectionConfig outliers = upstream.outlierDetection();
         boolean eject = false;
         lock.lock();
