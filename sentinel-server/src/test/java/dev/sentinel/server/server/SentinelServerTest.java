@@ -45,16 +45,7 @@ class SentinelServerTest {
         };
         try (ServerSocket backend = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             int port = freePort();
-            Path file = dir.resolve("sentinel.kdl");
-            Files.writeString(file, """
-                    system { worker-threads 1; graceful-shutdown-timeout-secs 60 }
-                    listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
-                    routes { route "api" { matches { path-prefix "/" }; upstream "be" } }
-                    upstreams { upstream "be" { target "127.0.0.1:%d" } }
-                    """.formatted(port, backend.getLocalPort()));
-            PluginRegistry plugins = PluginRegistry.builtins();
-            SentinelServer server = new SentinelServer(ConfigLoader.load(file, plugins), file, plugins);
-            server.start();
+            SentinelServer server = start(dir, port, backend.getLocalPort());
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 client.setSoTimeout(30_000);
                 OutputStream out = client.getOutputStream();
@@ -118,16 +109,7 @@ class SentinelServerTest {
                 }
             });
             int port = freePort();
-            Path file = dir.resolve("sentinel.kdl");
-            Files.writeString(file, """
-                    system { worker-threads 1; graceful-shutdown-timeout-secs 60 }
-                    listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
-                    routes { route "api" { matches { path-prefix "/" }; upstream "be" } }
-                    upstreams { upstream "be" { target "127.0.0.1:%d" } }
-                    """.formatted(port, backend.getLocalPort()));
-            PluginRegistry plugins = PluginRegistry.builtins();
-            SentinelServer server = new SentinelServer(ConfigLoader.load(file, plugins), file, plugins);
-            server.start();
+            SentinelServer server = start(dir, port, backend.getLocalPort());
             try {
                 try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port)) {
                     client.setSoTimeout(10_000);
@@ -143,6 +125,21 @@ class SentinelServerTest {
             // The replaced configuration's pooled connection closes with the server, not 60 s later.
             assertTrue(upstreamClosed.await(10, TimeUnit.SECONDS), "the replaced configuration's client was stopped");
         }
+    }
+
+    /** A server on {@code port} from a config file in {@code dir}: one route to the backend, a 60 s grace. */
+    private static SentinelServer start(Path dir, int port, int backendPort) throws Exception {
+        Path file = dir.resolve("sentinel.kdl");
+        Files.writeString(file, """
+                system { worker-threads 1; graceful-shutdown-timeout-secs 60 }
+                listeners { listener "main" { address "127.0.0.1:%d"; protocol "http" } }
+                routes { route "api" { matches { path-prefix "/" }; upstream "be" } }
+                upstreams { upstream "be" { target "127.0.0.1:%d" } }
+                """.formatted(port, backendPort));
+        PluginRegistry plugins = PluginRegistry.builtins();
+        SentinelServer server = new SentinelServer(ConfigLoader.load(file, plugins), file, plugins);
+        server.start();
+        return server;
     }
 
     private static int freePort() throws Exception {
