@@ -2,6 +2,7 @@ package dev.sentinel.server.forward;
 
 import dev.sentinel.server.filter.FilterExchange;
 import dev.sentinel.server.filter.Replies;
+import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.observability.UpstreamMetrics;
@@ -142,7 +143,8 @@ final class ProxyExchange {
         ForwardingHeaders.copyResponse(serverHeaders, response.getHeaders(), exchange().setResponseHeaders());
         ForwardingHeaders.apply(forward.policies().responseHeaders(), response.getHeaders());
         forward.responsePhase().apply(response);
-        if (Replies.replacement(request) != null) {
+        // Only a response phase can replace the response: a route without one skips the attribute lookup.
+        if (forward.responsePhase() != ResponsePhase.NONE && Replies.replacement(request) != null) {
             // An agent answered the response head: none of the upstream's response may reach the client.
             serverResponse.abort(new Replaced());
         }
