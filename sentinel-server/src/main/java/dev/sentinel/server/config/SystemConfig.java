@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * Process-wide settings ({@code system { }}).
  *
- * @param workerThreads        0 = one per core; only bounds Jetty's selector threads, since requests
- *                             run on virtual threads
+ * @param workerThreads        carrier threads of the virtual threads that run requests, and selector threads
+ *                             per listener; 0 = a carrier per core and a selector per two
  * @param maxConnections       open client connections across all listeners; more are closed at accept
  * @param gracefulShutdown     how long in-flight requests may finish on stop
  * @param securityHeaders      add {@code X-Content-Type-Options: nosniff} and

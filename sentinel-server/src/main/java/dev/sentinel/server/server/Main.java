@@ -34,6 +34,7 @@ public final class Main {
     static final int EXIT_START_FAILED = 3;
     /** A second SIGTERM/SIGINT during a graceful stop. */
     static final int EXIT_FORCED = 4;
+    private static final String CARRIER_PARALLELISM = "jdk.virtualThreadScheduler.parallelism";
 
     private Main() {
     }
@@ -84,6 +85,17 @@ public final class Main {
         return serve(config, file, plugins, err);
     }
 
+    /**
+     * {@code worker-threads N}: N carrier threads run all request work, the virtual-thread scheduler's
+     * parallelism (the JDK's default, kept for 0, is one per core). The JDK reads it when the first virtual
+     * thread starts, which has not happened yet; {@code -D} of the same property in JAVA_OPTS wins.
+     */
+    private static void sizeCarrierThreads(int workerThreads) {
+        if (workerThreads > 0 && System.getProperty(CARRIER_PARALLELISM) == null) {
+            System.setProperty(CARRIER_PARALLELISM, Integer.toString(workerThreads));
+        }
+    }
+
     private static PluginRegistry loadPlugins() {
         String home = System.getProperty("sentinel.home");
         return PluginRegistry.load(home == null ? null : Path.of(home, "plugins"));
@@ -108,6 +120,7 @@ public final class Main {
 
     private static int serve(SentinelConfig config, Path file, PluginRegistry plugins, PrintStream err)
             throws Exception {
+        sizeCarrierThreads(config.system().workerThreads());
         SentinelServer server = new SentinelServer(config, file, plugins);
         try {
             server.start();
