@@ -15,7 +15,7 @@ CONNECTIONS="${CONNECTIONS:-64}"              # connections for the saturation r
 H2_STREAMS="${H2_STREAMS:-10}"                # h2load -m (concurrent streams per connection) at saturation
 FIXED_RPS="${FIXED_RPS:-2000}"                # total request rate of the fixed-rate runs
 FIXED_CLIENTS="${FIXED_CLIENTS:-16}"          # connections for the fixed-rate runs (rate per client = FIXED_RPS/FIXED_CLIENTS)
-NGINX_WORKERS="${NGINX_WORKERS:-1}"           # worker_processes of the comparison nginx
+WORKERS="${WORKERS:-1}"                       # nginx worker_processes and Sentinel worker-threads, alike
 SENTINEL_START_TIMEOUT="${SENTINEL_START_TIMEOUT:-30}"  # seconds to wait for Sentinel to answer
 SKIP_SENTINEL="${SKIP_SENTINEL:-0}"           # 1 = do not start/measure Sentinel (test the harness alone)
 SENTINEL_BIN="${SENTINEL_BIN:-$REPO/bin/sentinel.sh}"
@@ -53,7 +53,7 @@ Parameters (environment variables, current value in brackets):
   H2_STREAMS             h2load -m (streams per connection) at saturation [$H2_STREAMS]
   FIXED_RPS              total request rate of the fixed-rate runs [$FIXED_RPS]
   FIXED_CLIENTS          connections of the fixed-rate runs [$FIXED_CLIENTS]
-  NGINX_WORKERS          worker_processes of the comparison nginx [$NGINX_WORKERS]
+  WORKERS                nginx worker_processes and Sentinel worker-threads [$WORKERS]
   SENTINEL_START_TIMEOUT seconds to wait for Sentinel to answer [$SENTINEL_START_TIMEOUT]
   SKIP_SENTINEL          1 = skip Sentinel, measure backend and nginx only [$SKIP_SENTINEL]
   SENTINEL_BIN           Sentinel launcher [$SENTINEL_BIN]
@@ -74,13 +74,13 @@ case "${1:-}" in
 esac
 
 for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
-         NGINX_WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT \
+         WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT \
          SENTINEL_METRICS_PORT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a non-negative integer, got '${!v}'" >&2; exit 2; }
 done
 [[ "$NOISE_WARN_CORES" =~ ^[0-9]+(\.[0-9]+)?$ ]] || { echo "run.sh: NOISE_WARN_CORES must be a number, got '$NOISE_WARN_CORES'" >&2; exit 2; }
-(( DURATION_SECS > 0 && ROUNDS > 0 && CONNECTIONS > 0 && FIXED_CLIENTS > 0 && FIXED_RPS > 0 && NGINX_WORKERS > 0 )) \
-  || { echo "run.sh: DURATION_SECS, ROUNDS, CONNECTIONS, FIXED_CLIENTS, FIXED_RPS, NGINX_WORKERS must be > 0" >&2; exit 2; }
+(( DURATION_SECS > 0 && ROUNDS > 0 && CONNECTIONS > 0 && FIXED_CLIENTS > 0 && FIXED_RPS > 0 && WORKERS > 0 )) \
+  || { echo "run.sh: DURATION_SECS, ROUNDS, CONNECTIONS, FIXED_CLIENTS, FIXED_RPS, WORKERS must be > 0" >&2; exit 2; }
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -251,7 +251,7 @@ EOF
 } >"$TMP/backend/nginx.conf"
 
 {
-  echo "worker_processes $NGINX_WORKERS;"
+  echo "worker_processes $WORKERS;"
   nginx_common "$TMP/nginx"
   echo "http {"
   nginx_http_common "$TMP/nginx"
@@ -276,7 +276,7 @@ EOF
 } >"$TMP/nginx/nginx.conf"
 
 cat >"$TMP/sentinel.kdl" <<EOF
-system { worker-threads 0 }
+system { worker-threads $WORKERS }
 listeners {
     listener "bench" {
         address "127.0.0.1:$SENTINEL_PORT"
@@ -310,7 +310,7 @@ cp "$TMP/sentinel.kdl" "$RESULTS_DIR/sentinel.kdl"
   echo "h2load: $(h2load --version 2>&1 | head -n 1)"
   echo "repo commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
   for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
-           NGINX_WORKERS SKIP_SENTINEL SENTINEL_BIN; do echo "$v=${!v}"; done
+           WORKERS SKIP_SENTINEL SENTINEL_BIN; do echo "$v=${!v}"; done
   echo "JAVA_OPTS=${JAVA_OPTS:-}"
 } >"$RESULTS_DIR/env.txt"
 
@@ -535,7 +535,7 @@ wait_http "http://127.0.0.1:$BACKEND_PORT/" 10 "$LAST_PID" \
   || { cat "$TMP/backend/error.log" "$RESULTS_DIR/backend-nginx.log" >&2 2>/dev/null || true; die "backend nginx did not come up (port $BACKEND_PORT busy?)"; }
 check_body "http://127.0.0.1:$BACKEND_PORT/" || die "backend serves a wrong response"
 
-log "starting comparison nginx on 127.0.0.1:$NGINX_H1_PORT (h1) / $NGINX_H2_PORT (h2c), $NGINX_WORKERS worker(s)"
+log "starting comparison nginx on 127.0.0.1:$NGINX_H1_PORT (h1) / $NGINX_H2_PORT (h2c), $WORKERS worker(s)"
 start_bg "$RESULTS_DIR/proxy-nginx.log" "$NGINX" -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/error.log"
 ROOT[nginx]=$LAST_PID
 wait_http "http://127.0.0.1:$NGINX_H1_PORT/" 10 "$LAST_PID" \
@@ -627,7 +627,7 @@ center() {  # $1 = width, $2 = text: text centred in a line of dashes
 report() {
   local fmt='%-9s %-5s| %8s %9s %5s %5s %5s %8s %8s %6s | %7s %9s %8s %8s %6s\n'
   echo
-  echo "Sentinel benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  ${DURATION_SECS}s per run  nginx workers: $NGINX_WORKERS  busy CPUs before start: $BUSY_START"
+  echo "Sentinel benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  ${DURATION_SECS}s per run  workers per proxy: $WORKERS  busy CPUs before start: $BUSY_START"
   echo "saturation: h1 = wrk -t1 -c$CONNECTIONS (median of $ROUNDS rounds, nginx and Sentinel in turn), h2c = h2load -t1 -c$CONNECTIONS -m$H2_STREAMS;" \
        "fixed rate: h2load -c$FIXED_CLIENTS --rps $(awk -v r="$FIXED_RPS" -v c="$FIXED_CLIENTS" 'BEGIN{printf "%g", r/c}') per connection (= $FIXED_RPS req/s)"
   echo "CPUus/req: utime+stime of the target's processes per request (backend row: backend nginx; proxy rows: the proxy only)"
