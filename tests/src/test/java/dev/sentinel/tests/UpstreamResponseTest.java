@@ -57,6 +57,10 @@ class UpstreamResponseTest {
             Map.entry("/not-http", "SSH-2.0-OpenSSH_9.6\r\n\r\n"),
             Map.entry("/chunk-size-not-hex", "HTTP/1.1 200 OK\r\n" + LEAK
                     + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhi\r\n0\r\n\r\n"),
+            Map.entry("/headers-too-large", "HTTP/1.1 200 OK\r\n" + LEAK + "X-Big: " + "b".repeat(17_000)
+                    + "\r\nContent-Length: 2\r\n\r\nhi"),
+            Map.entry("/headers-that-fit", "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(16_000)
+                    + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
             Map.entry("/valid", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
             Map.entry("/unauthorized", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"upstream\"\r\n"
                     + "Content-Length: " + BIG_BODY.length() + "\r\nConnection: close\r\n\r\n" + BIG_BODY),
@@ -111,7 +115,8 @@ class UpstreamResponseTest {
             "/transfer-encoding-leading-comma", "/transfer-encoding-unknown-coding",
             "/transfer-encoding-without-chunked", "/obs-fold", "/space-before-colon", "/name-with-space",
             "/nul-in-value", "/two-content-lengths", "/content-length-not-a-number", "/status-not-a-number",
-            "/status-of-four-digits", "/status-missing", "/unknown-version", "/not-http", "/chunk-size-not-hex"})
+            "/status-of-four-digits", "/status-missing", "/unknown-version", "/not-http", "/chunk-size-not-hex",
+            "/headers-too-large"})
     void untrustworthyUpstreamResponseIsA502(String path) throws Exception {
         try (RawHttp1 raw = RawHttp1.open(port)) {
             RawHttp1.Response response = raw.send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").read();
@@ -131,6 +136,17 @@ class UpstreamResponseTest {
             assertEquals(502, response.status(), response.statusLine() + " " + response.text());
             assertNull(response.header("X-Upstream-Leak"), "nothing of the refused response is relayed");
             assertEquals("https://app.example", response.header("Access-Control-Allow-Origin"));
+        }
+    }
+
+    /** Up to 16 KB of upstream headers fit, with room to spare for Sentinel's own on the way out. */
+    @Test
+    void upstreamHeadersJustUnderTheLimitAreRelayed() throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET /headers-that-fit HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(200, response.status(), response.statusLine() + " " + response.text());
+            assertEquals(16_000, response.header("X-Big").length());
+            assertEquals("hi", response.text());
         }
     }
 

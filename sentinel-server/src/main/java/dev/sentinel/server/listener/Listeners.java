@@ -4,6 +4,7 @@ import dev.sentinel.server.config.LimitsConfig;
 import dev.sentinel.server.config.ListenerConfig;
 import dev.sentinel.server.config.SystemConfig;
 import dev.sentinel.server.observability.ProxyMetrics;
+import dev.sentinel.server.upstream.UpstreamClients;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
@@ -85,6 +86,7 @@ public final class Listeners {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(limits.maxHeaderSizeBytes());
+        http.setResponseHeaderSize(UpstreamClients.CLIENT_RESPONSE_HEADERS_BYTES);
         HttpCompliancePolicy.configure(http);
         return http;
     }

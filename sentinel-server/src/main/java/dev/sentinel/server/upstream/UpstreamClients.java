@@ -32,6 +32,16 @@ import org.eclipse.jetty.util.thread.Scheduler;
 public final class UpstreamClients {
     /** Connections to one target; past it, requests queue. */
     public static final int MAX_CONNECTIONS_PER_TARGET = 1024;
+    /**
+     * An upstream response's status line and headers; larger is a 502, as HAProxy's default buffer refuses
+     * about the same (nginx's {@code proxy_buffer_size} already at 4 or 8 KB).
+     */
+    public static final int MAX_RESPONSE_HEADERS_BYTES = 16 * 1024;
+    /**
+     * The head of a response to a client: an upstream's largest, plus room for what Sentinel and the
+     * filters add (correlation id, security headers, CORS, rate limits, a sticky cookie).
+     */
+    public static final int CLIENT_RESPONSE_HEADERS_BYTES = MAX_RESPONSE_HEADERS_BYTES + 4 * 1024;
     /** Requests waiting for a connection to one target; past it, 502. */
     public static final int MAX_QUEUED_PER_TARGET = 4096;
 
@@ -74,6 +84,7 @@ public final class UpstreamClients {
         client.setIdleTimeout(config.timeouts().idle().toMillis());
         client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_TARGET);
         client.setMaxRequestsQueuedPerDestination(MAX_QUEUED_PER_TARGET);
+        client.setMaxResponseHeadersSize(MAX_RESPONSE_HEADERS_BYTES);
         client.setFollowRedirects(false);
         client.setHttpCookieStore(new HttpCookieStore.Empty());
         client.setUserAgentField(null);
