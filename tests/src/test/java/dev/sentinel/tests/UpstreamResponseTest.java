@@ -142,12 +142,10 @@ class UpstreamResponseTest {
     /** Up to 16 KB of upstream headers fit, with room to spare for Sentinel's own on the way out. */
     @Test
     void upstreamHeadersJustUnderTheLimitAreRelayed() throws Exception {
-        try (RawHttp1 raw = RawHttp1.open(port)) {
-            RawHttp1.Response response = raw.send("GET /headers-that-fit HTTP/1.1\r\nHost: t\r\n\r\n").read();
-            assertEquals(200, response.status(), response.statusLine() + " " + response.text());
-            assertEquals(16_000, response.header("X-Big").length());
-            assertEquals("hi", response.text());
-        }
+        RawHttp1.Response response = RawHttp1.get(port, "/headers-that-fit");
+        assertEquals(200, response.status(), response.statusLine() + " " + response.text());
+        assertEquals(16_000, response.header("X-Big").length());
+        assertEquals("hi", response.text());
     }
 
     @Test
@@ -162,28 +160,23 @@ class UpstreamResponseTest {
     /** Sentinel is not the upstream's client: an authentication challenge is the client's to answer. */
     @Test
     void authenticationChallengeIsRelayedWithItsWholeBody() throws Exception {
-        try (RawHttp1 raw = RawHttp1.open(port)) {
-            RawHttp1.Response response = raw.send("GET /unauthorized HTTP/1.1\r\nHost: t\r\n\r\n").read();
-            assertEquals(401, response.status());
-            assertEquals("Basic realm=\"upstream\"", response.header("WWW-Authenticate"));
-            assertEquals(BIG_BODY, response.text());
-        }
-        try (RawHttp1 raw = RawHttp1.open(port)) {
-            RawHttp1.Response response = raw.send("GET /proxy-unauthorized HTTP/1.1\r\nHost: t\r\n\r\n").read();
-            assertEquals(407, response.status());
-            assertNull(response.header("Proxy-Authenticate"), "a challenge for the next hop only (RFC 9110 11.7.1)");
-            assertEquals("no", response.text());
-        }
+        RawHttp1.Response unauthorized = RawHttp1.get(port, "/unauthorized");
+        assertEquals(401, unauthorized.status());
+        assertEquals("Basic realm=\"upstream\"", unauthorized.header("WWW-Authenticate"));
+        assertEquals(BIG_BODY, unauthorized.text());
+
+        RawHttp1.Response proxyUnauthorized = RawHttp1.get(port, "/proxy-unauthorized");
+        assertEquals(407, proxyUnauthorized.status());
+        assertNull(proxyUnauthorized.header("Proxy-Authenticate"), "a challenge for the next hop only (RFC 9110 11.7.1)");
+        assertEquals("no", proxyUnauthorized.text());
     }
 
     @Test
     void redirectIsRelayedNotFollowed() throws Exception {
-        try (RawHttp1 raw = RawHttp1.open(port)) {
-            RawHttp1.Response response = raw.send("GET /redirect HTTP/1.1\r\nHost: t\r\n\r\n").read();
-            assertEquals(302, response.status());
-            assertEquals("/valid", response.header("Location"));
-            assertEquals("moved", response.text());
-        }
+        RawHttp1.Response response = RawHttp1.get(port, "/redirect");
+        assertEquals(302, response.status());
+        assertEquals("/valid", response.header("Location"));
+        assertEquals("moved", response.text());
     }
 
     /** A 1xx before the final response is informational: the client gets the final response whole. */
