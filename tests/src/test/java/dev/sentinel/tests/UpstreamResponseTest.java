@@ -61,6 +61,9 @@ class UpstreamResponseTest {
                     + "\r\nContent-Length: 2\r\n\r\nhi"),
             Map.entry("/headers-that-fit", "HTTP/1.1 200 OK\r\nX-Big: " + "b".repeat(16_000)
                     + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
+            Map.entry("/not-modified", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n"),
+            Map.entry("/not-modified-with-length", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n"
+                    + "Content-Length: 1234\r\nConnection: close\r\n\r\n"),
             Map.entry("/valid", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
             Map.entry("/unauthorized", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"upstream\"\r\n"
                     + "Content-Length: " + BIG_BODY.length() + "\r\nConnection: close\r\n\r\n" + BIG_BODY),
@@ -146,6 +149,23 @@ class UpstreamResponseTest {
         assertEquals(200, response.status(), response.statusLine() + " " + response.text());
         assertEquals(16_000, response.header("X-Big").length());
         assertEquals("hi", response.text());
+    }
+
+    /**
+     * A 304 carries a Content-Length only as the length of the 200 it stands for (RFC 9110 8.6): the
+     * upstream's is relayed, none is made up, and no body is expected after it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"/not-modified", "/not-modified-with-length"})
+    void notModifiedKeepsTheUpstreamsContentLengthOrNone(String path) throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("GET " + path + " HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals(304, response.status());
+            assertEquals("\"v1\"", response.header("ETag"));
+            assertEquals(path.endsWith("with-length") ? "1234" : null, response.header("Content-Length"));
+            RawHttp1.Response next = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals("hi", next.text(), "nothing is left to read after the 304");
+        }
     }
 
     @Test

@@ -15,6 +15,7 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -159,6 +160,14 @@ final class ProxyExchange {
     /** Ends the client's response, with the held last chunk of the body if there is one. */
     private void finishResponse(Content.Chunk last) {
         if (last == null) {
+            if (response.getStatus() == HttpStatus.NOT_MODIFIED_304 && !response.isCommitted()
+                    && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
+                // A last write to an uncommitted response gets Content-Length: 0, which a 304 must not carry unless
+                // that is the length of the 200 it stands for (RFC 9110 8.6): send the head first, then end.
+                response.write(false, BufferUtil.EMPTY_BUFFER, Callback.from(
+                        () -> response.write(true, BufferUtil.EMPTY_BUFFER, callback), callback::failed));
+                return;
+            }
             response.write(true, BufferUtil.EMPTY_BUFFER, callback);
             return;
         }
