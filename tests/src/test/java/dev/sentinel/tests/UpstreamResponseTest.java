@@ -64,6 +64,7 @@ class UpstreamResponseTest {
             Map.entry("/not-modified", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\nConnection: close\r\n\r\n"),
             Map.entry("/not-modified-with-length", "HTTP/1.1 304 Not Modified\r\nETag: \"v1\"\r\n"
                     + "Content-Length: 1234\r\nConnection: close\r\n\r\n"),
+            Map.entry("/head-of-chunked", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"),
             Map.entry("/valid", "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nhi"),
             Map.entry("/unauthorized", "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"upstream\"\r\n"
                     + "Content-Length: " + BIG_BODY.length() + "\r\nConnection: close\r\n\r\n" + BIG_BODY),
@@ -165,6 +166,18 @@ class UpstreamResponseTest {
             assertEquals(path.endsWith("with-length") ? "1234" : null, response.header("Content-Length"));
             RawHttp1.Response next = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
             assertEquals("hi", next.text(), "nothing is left to read after the 304");
+        }
+    }
+
+    /** The answer to a HEAD is a GET's head without content: no length is made up for it either. */
+    @Test
+    void headAnsweredWithoutALengthGetsNoneMadeUp() throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            RawHttp1.Response response = raw.send("HEAD /head-of-chunked HTTP/1.1\r\nHost: t\r\n\r\n").read(false);
+            assertEquals(200, response.status());
+            assertNull(response.header("Content-Length"));
+            RawHttp1.Response next = raw.send("GET /valid HTTP/1.1\r\nHost: t\r\n\r\n").read();
+            assertEquals("hi", next.text(), "nothing is left to read after the head");
         }
     }
 

@@ -15,6 +15,7 @@ import org.eclipse.jetty.client.HttpResponseException;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
@@ -160,10 +161,12 @@ final class ProxyExchange {
     /** Ends the client's response, with the held last chunk of the body if there is one. */
     private void finishResponse(Content.Chunk last) {
         if (last == null) {
-            if (response.getStatus() == HttpStatus.NOT_MODIFIED_304 && !response.isCommitted()
-                    && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
-                // A last write to an uncommitted response gets Content-Length: 0, which a 304 must not carry unless
-                // that is the length of the 200 it stands for (RFC 9110 8.6): send the head first, then end.
+            boolean noContent = response.getStatus() == HttpStatus.NOT_MODIFIED_304
+                    || HttpMethod.HEAD.is(request.getMethod());
+            if (noContent && !response.isCommitted() && !response.getHeaders().contains(HttpHeader.CONTENT_LENGTH)) {
+                // A last write to an uncommitted response gets Content-Length: 0. The answer to a HEAD, and a 304,
+                // carry no content by definition: there a length may only be that of the 200 they stand for
+                // (RFC 9110 8.6), so none is made up. Send the head first, then end.
                 response.write(false, BufferUtil.EMPTY_BUFFER, Callback.from(
                         () -> response.write(true, BufferUtil.EMPTY_BUFFER, callback), callback::failed));
                 return;
@@ -264,7 +267,6 @@ final class ProxyExchange {
         }
         return exchange;
     }
-
 
     /** As nginx decides it: a declared length above zero, or a body framed by chunks or announced by type. */
     private static boolean hasContent(Request request) {
