@@ -43,7 +43,7 @@ public final class HeaderRules {
      *
      * @throws IllegalStateException when the response is already committed
      */
-    public static void addResponseHeader(Response response, String name, String value) {
+    static void addResponseHeader(Response response, String name, String value) {
         checkAddedResponseHeader(name, value);
         checkNotCommitted(response);
         response.getHeaders().add(name, value);
