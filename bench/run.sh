@@ -446,10 +446,8 @@ median_rounds() {
   local t="$1" m r v
   for m in sat_rps sat_p50 sat_p99 sat_err sat_cpu sat_cores sat_gen sat_host sat_steal sat_other; do
     v=$(for ((r = 1; r <= ROUNDS; r++)); do get "$t" h1 "r${r}_$m"; echo; done \
-      | awk '$1 != "n/a" && $1 != "" { v[++n] = $1 } END {
-          if (n == 0) { print "n/a"; exit }
-          for (i = 2; i <= n; i++) for (j = i; j > 1 && v[j - 1] + 0 > v[j] + 0; j--) { x = v[j]; v[j] = v[j - 1]; v[j - 1] = x }
-          print v[int(n / 2) + 1] }')
+      | { grep -Ev '^(n/a)?$' || true; } | sort -g \
+      | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else print v[int(NR / 2) + 1] }')
     put "$t" h1 "$m" "$v"
   done
 }
