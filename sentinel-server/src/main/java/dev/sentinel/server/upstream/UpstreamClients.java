@@ -117,11 +117,6 @@ public final class UpstreamClients {
     }
 
     /**
-     * Lets an upstream's {@code 100 Continue} pass as the interim response it is. Upstream requests never ask
-     * for one (Sentinel drops {@code Expect}), so any other response needs no look at the request's headers,
-     * which the stock handler scans on every response.
-     */
-    /**
      * Skips 102 and any 1xx that no other handler knows, to wait for the final response (RFC 9110 15.2: a
      * client must parse an unexpected 1xx). 101 is not interim: an upgrade ends HTTP on the connection.
      */
@@ -134,6 +129,11 @@ public final class UpstreamClients {
         }
     }
 
+    /**
+     * Lets an upstream's {@code 100 Continue} pass as the interim response it is. Upstream requests never ask
+     * for one (Sentinel drops {@code Expect}), so any other response needs no look at the request's headers,
+     * which the stock handler scans on every response.
+     */
     private static final class InterimContinue extends ContinueProtocolHandler {
         @Override
         public boolean accept(Request request, Response response) {
