@@ -39,7 +39,9 @@ public interface Exchange {
 
     /**
      * Adds a header to the response this exchange sends to the client, whatever the upstream answers,
-     * for example a {@code Set-Cookie} that pins the client to a target.
+     * for example a {@code Set-Cookie} that pins the client to a target. Called from
+     * {@link LoadBalancer#select}, the header belongs to that choice: it reaches the client only with the chosen
+     * target's response, not when the request is retried on another target.
      *
      * @throws IllegalArgumentException when the name is not an HTTP token, the value holds CR, LF or NUL,
      *                                  or the name is a hop-by-hop or framing header
@@ -50,7 +52,7 @@ public interface Exchange {
     /**
      * Sets a header on the response this exchange sends to the client, in place of any the upstream sends
      * under that name, for example a rate limit's {@code X-RateLimit-Remaining}. Same checks as
-     * {@link #addResponseHeader}.
+     * {@link #addResponseHeader}, and from {@link LoadBalancer#select} it belongs to that choice as well.
      *
      * @throws IllegalArgumentException when the name is not an HTTP token, the value holds CR, LF or NUL,
      *                                  or the name is a hop-by-hop or framing header

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,6 +77,14 @@ class BreakersAndRetriesTest {
                     retry-policy { max-attempts 2; backoff-base-ms 1 }
                   }
                   route "no-retry" { matches { path-prefix "/no-retry" }; upstream "dead-and-ok-2" }
+                  route "sticky-retry-dead" {
+                    matches { path-prefix "/sticky-retry-dead" }; upstream "sticky-dead-and-ok"
+                    retry-policy { max-attempts 2; backoff-base-ms 1 }
+                  }
+                  route "sticky-retry-status" {
+                    matches { path-prefix "/sticky-retry-status" }; upstream "sticky-busy-and-ok"
+                    retry-policy { max-attempts 2; backoff-base-ms 1; retryable-status-codes 503 }
+                  }
                   route "retry-status" {
                     matches { path-prefix "/retry-status" }; upstream "busy-and-ok"
                     retry-policy { max-attempts 2; backoff-base-ms 1; retryable-status-codes 503 }
@@ -107,10 +116,19 @@ class BreakersAndRetriesTest {
                   }
                   upstream "eject" { target "127.0.0.1:%d"; target "%s"; outlier-detection { consecutive-failures 2; base-ejection-secs 60 } }
                   upstream "dying" { target "127.0.0.1:%d" }
+                  upstream "sticky-dead-and-ok" {
+                    target "127.0.0.1:%d"; target "%s"; outlier-detection { consecutive-failures 1000 }
+                    load-balancing "sticky" { cookie-name "srv"; cookie-secure #false; fallback "round_robin" }
+                  }
+                  upstream "sticky-busy-and-ok" {
+                    target "%s"; target "%s"; outlier-detection { consecutive-failures 1000 }
+                    load-balancing "sticky" { cookie-name "srv"; cookie-secure #false; fallback "round_robin" }
+                  }
                 }
                 """.formatted(port, flaky.address(), dead, ok.address(), dead, ok.address(), unavailable.address(),
                 ok.address(), stalled.address(), ok.address(), unavailable.address(), unavailable2.address(),
-                failingTarget.address(), ok.address(), dead, ok.address(), dying.getLocalPort()));
+                failingTarget.address(), ok.address(), dead, ok.address(), dying.getLocalPort(), dead, ok.address(),
+                unavailable.address(), ok.address()));
     }
 
     @AfterAll
@@ -191,6 +209,30 @@ class BreakersAndRetriesTest {
             assertEquals(Integer.toString(ok.port()), response.headers().firstValue("X-Backend-Port").orElseThrow());
         }
         assertTrue(unavailable.receivedCount() > before, "the busy target was tried");
+    }
+
+    @Test
+    void aRetriedRequestIsPinnedOnlyToTheTargetThatAnswered() throws Exception {
+        int busyBefore = unavailable.receivedCount();
+        for (String route : new String[] {"/sticky-retry-dead", "/sticky-retry-status"}) {
+            // Round robin places every other newcomer on the dead or busy target first, whose cookie the
+            // sticky balancer asked for before the retry moved the request on.
+            for (int i = 0; i < 4; i++) {
+                HttpResponse<String> first = get(route + "/" + i);
+                assertEquals(200, first.statusCode(), route);
+                assertEquals(Integer.toString(ok.port()), first.headers().firstValue("X-Backend-Port").orElseThrow());
+                List<String> cookies = first.headers().allValues("Set-Cookie");
+                assertEquals(1, cookies.size(), route + " sets one cookie, for the target that answered: " + cookies);
+                String cookie = cookies.get(0).substring(0, cookies.get(0).indexOf(';'));
+                HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(uri(route + "/again"))
+                        .header("Cookie", cookie).timeout(Duration.ofSeconds(10)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(Integer.toString(ok.port()), again.headers().firstValue("X-Backend-Port").orElseThrow());
+                assertTrue(again.headers().allValues("Set-Cookie").isEmpty(),
+                        route + ": the cookie pins to the target that answered, so no new one");
+            }
+        }
+        assertTrue(unavailable.receivedCount() > busyBefore, "the busy target was tried first at least once");
     }
 
     @Test

@@ -71,7 +71,7 @@ public final class HeaderRules {
      * Checks a header a plugin adds to the response through {@code Exchange.addResponseHeader}: beyond
      * {@link #check}, the body's type and the host are not an add-on's to repeat.
      */
-    static void checkAddedResponseHeader(String name, String value) {
+    public static void checkAddedResponseHeader(String name, String value) {
         check(name, value);
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.equals("content-type") || lower.equals("host")) {

@@ -141,6 +141,7 @@ final class ProxyExchange {
                 return;
             }
         }
+        lease.applyResponseHeaders();
         response.setStatus(status);
         ForwardingHeaders.copyResponse(serverHeaders, response.getHeaders(), exchange().setResponseHeaders());
         ForwardingHeaders.apply(forward.policies().responseHeaders(), response.getHeaders());
@@ -239,6 +240,10 @@ final class ProxyExchange {
     private void reply(int status, Throwable failure) {
         if (attempts != null) {
             attempts.finish(status, status >= 500);
+        }
+        UpstreamPool.Lease last = lease;
+        if (last != null && !response.isCommitted()) {
+            last.applyResponseHeaders();
         }
         ErrorReply.write(request, response, callback, status, forward, exchange(), failure);
     }

@@ -93,7 +93,8 @@ public final class UpstreamPool {
             targets = without(targets, excluded);
         }
         while (!targets.isEmpty()) {
-            Target target = select(targets, exchange);
+            ChoiceExchange choice = new ChoiceExchange(exchange);
+            Target target = select(targets, choice);
             TargetHealth health = availability.health(target);
             long ticket = health.start(now);
             if (ticket != CircuitBreaker.DENIED) {
@@ -102,7 +103,7 @@ public final class UpstreamPool {
                 } catch (RuntimeException e) {
                     warnOnce("onStart", e);
                 }
-                return new Lease(target, health, ticket, now);
+                return new Lease(target, health, ticket, now, choice);
             }
             // Its half-open breaker has all the probes it admits in flight: choose among the others.
             targets = without(targets, List.of(target));
@@ -175,16 +176,27 @@ public final class UpstreamPool {
         private final long ticket;
         private final long startNanos;
         private final AtomicBoolean ended = new AtomicBoolean();
+        private final ChoiceExchange choice;
 
-        private Lease(Target target, TargetHealth health, long ticket, long startNanos) {
+        private Lease(Target target, TargetHealth health, long ticket, long startNanos, ChoiceExchange choice) {
             this.target = target;
             this.health = health;
             this.ticket = ticket;
             this.startNanos = startNanos;
+            this.choice = choice;
         }
 
         public Target target() {
             return target;
+        }
+
+        /**
+         * Adds the response headers the balancer asked for when it chose this target to the client's response,
+         * which this lease's attempt answers (relayed, or Sentinel's error reply); only the first call does.
+         * The response must not be committed yet.
+         */
+        public void applyResponseHeaders() {
+            choice.apply();
         }
 
         /**

@@ -27,7 +27,7 @@ class UpstreamPoolTest {
     private static final List<Target> TARGETS = List.of(new Target("127.0.0.1", 8081, 1), new Target("127.0.0.1", 8082, 1));
 
     /** Records the callbacks it gets. */
-    private static final class Recording implements LoadBalancer {
+    private static class Recording implements LoadBalancer {
         final List<String> calls = new ArrayList<>();
         final List<Outcome> outcomes = new ArrayList<>();
         Target choice = TARGETS.get(1);
@@ -117,6 +117,43 @@ class UpstreamPoolTest {
         assertEquals(2, health.requests(), "the aborted exchange is not counted");
         assertEquals(2, health.failures());
         assertEquals(0, health.inFlight());
+    }
+
+    @Test
+    void theBalancersResponseHeadersWaitForTheLeaseThatAnswers() {
+        List<String> written = new ArrayList<>();
+        Exchange exchange = (Exchange) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[] {Exchange.class}, (proxy, method, args) -> {
+                    written.add(method.getName() + " " + args[0] + ": " + args[1]);
+                    return null;
+                });
+        Recording pinning = new Recording() {
+            @Override
+            public Target select(List<Target> targets, Exchange exchange) {
+                exchange.addResponseHeader("Set-Cookie", "srv=" + choice.port());
+                exchange.setResponseHeader("X-Pinned", "yes");
+                return super.select(targets, exchange);
+            }
+        };
+        UpstreamPool pool = pool(pinning);
+        UpstreamPool.Lease abandoned = pool.acquire(exchange);
+        UpstreamPool.Lease answering = pool.acquire(exchange);
+        assertEquals(List.of(), written, "nothing is written while the choice may still be given up");
+        answering.applyResponseHeaders();
+        answering.applyResponseHeaders();
+        assertEquals(List.of("addResponseHeader Set-Cookie: srv=8082", "setResponseHeader X-Pinned: yes"), written,
+                "the answering lease's headers, once; the abandoned lease's never");
+        abandoned.end(0, new ConnectException());
+
+        Recording framing = new Recording() {
+            @Override
+            public Target select(List<Target> targets, Exchange exchange) {
+                exchange.addResponseHeader("Content-Length", "0");
+                return super.select(targets, exchange);
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> pool(framing).acquire(exchange),
+                "a header the balancer may not add fails its call at once, not the relay later");
     }
 
     @Test
