@@ -1,6 +1,7 @@
 package dev.sentinel.server.forward;
 
 import org.eclipse.jetty.client.ContentSourceRequestContent;
+import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.Retainable;
@@ -26,8 +27,19 @@ final class ClientBody extends ContentSourceRequestContent {
     private volatile long pendingNanos;
     private volatile boolean pending;
 
-    ClientBody(Request request) {
+    private ClientBody(Request request) {
         super(request, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+    }
+
+    /**
+     * The request's body, or {@code null} when it has none. As nginx decides it: a declared length above zero,
+     * or a body framed by chunks or announced by type.
+     */
+    static ClientBody of(Request request) {
+        HttpFields headers = request.getHeaders();
+        boolean hasBody = request.getLength() > 0 || headers.contains(HttpHeader.TRANSFER_ENCODING)
+                || headers.contains(HttpHeader.CONTENT_TYPE);
+        return hasBody ? new ClientBody(request) : null;
     }
 
     @Override

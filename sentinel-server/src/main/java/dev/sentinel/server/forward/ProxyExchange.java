@@ -61,7 +61,7 @@ final class ProxyExchange {
         this.forward = forward;
         this.pool = forward.pool();
         this.upstreamMetrics = upstreamMetrics;
-        this.body = hasContent(request) ? new ClientBody(request) : null;
+        this.body = ClientBody.of(request);
     }
 
     /** Admits the request through the route's breaker, leases a target and sends the first attempt. */
@@ -271,15 +271,6 @@ final class ProxyExchange {
             exchange = FilterExchange.of(request, response, forward.routeId(), pool.id());
         }
         return exchange;
-    }
-
-    /** As nginx decides it: a declared length above zero, or a body framed by chunks or announced by type. */
-    private static boolean hasContent(Request request) {
-        if (request.getLength() > 0) {
-            return true;
-        }
-        HttpFields headers = request.getHeaders();
-        return headers.contains(HttpHeader.TRANSFER_ENCODING) || headers.contains(HttpHeader.CONTENT_TYPE);
     }
 
     /**
