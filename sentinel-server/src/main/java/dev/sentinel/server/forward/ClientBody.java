@@ -1,6 +1,5 @@
 package dev.sentinel.server.forward;
 
-import org.eclipse.jetty.client.ContentSourceRequestContent;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -20,7 +19,8 @@ import org.eclipse.jetty.server.Request;
  * connection reads one chunk at a time and releases it before reading the next, so intervals never
  * overlap.
  */
-final class ClientBody extends ContentSourceRequestContent {
+final class ClientBody implements Content.Source {
+    private final Request request;
     private volatile Throwable failure;
     private volatile boolean written;
     private volatile long pendingSince;
@@ -28,7 +28,7 @@ final class ClientBody extends ContentSourceRequestContent {
     private volatile boolean pending;
 
     private ClientBody(Request request) {
-        super(request, request.getHeaders().get(HttpHeader.CONTENT_TYPE));
+        this.request = request;
     }
 
     /**
@@ -43,8 +43,23 @@ final class ClientBody extends ContentSourceRequestContent {
     }
 
     @Override
+    public long getLength() {
+        return request.getLength();
+    }
+
+    @Override
+    public void demand(Runnable demandCallback) {
+        request.demand(demandCallback);
+    }
+
+    @Override
+    public void fail(Throwable failure) {
+        request.fail(failure);
+    }
+
+    @Override
     public Content.Chunk read() {
-        Content.Chunk chunk = super.read();
+        Content.Chunk chunk = request.read();
         if (chunk == null) {
             return null;
         }

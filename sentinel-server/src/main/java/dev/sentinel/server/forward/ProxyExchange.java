@@ -6,18 +6,17 @@ import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
 import dev.sentinel.server.observability.UpstreamMetrics;
+import dev.sentinel.server.upstream.UpstreamListener;
 import dev.sentinel.server.upstream.UpstreamPool;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
-import java.time.Duration;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.jetty.client.HttpResponseException;
-import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -95,20 +94,11 @@ final class ProxyExchange {
         Target target = next.target();
         attempts.tried(target);
         forward.facts().upstream(pool.id(), target.address());
-        org.eclipse.jetty.client.Request proxyRequest = pool.client().newRequest(pool.origin(target))
-                .path(request.getHttpURI().getPathQuery())
-                .method(request.getMethod())
-                .version(HttpVersion.HTTP_1_1)
-                .headers(this::proxyRequestHeaders);
-        if (body != null) {
-            proxyRequest.body(body);
-        }
-        Duration timeout = attempts.attemptTimeout(System.nanoTime());
-        if (timeout != null) {
-            proxyRequest.timeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        HttpFields.Mutable proxyHeaders = HttpFields.build(request.getHeaders().size() + 8);
+        proxyRequestHeaders(proxyHeaders);
         upstreamMetrics.attempted();
-        proxyRequest.send(new Attempt());
+        pool.client().send(target, request.getMethod(), request.getHttpURI().getPathQuery(), proxyHeaders, body,
+                attempts.attemptTimeout(System.nanoTime()), new Attempt());
     }
 
     private void proxyRequestHeaders(HttpFields.Mutable headers) {
@@ -122,23 +112,21 @@ final class ProxyExchange {
     }
 
     /**
-     * Copies the upstream's response head unless its framing is in doubt (aborted: 502) or its status is
+     * Copies the upstream's response head unless its framing is in doubt (abandoned: 502) or its status is
      * retried on another target; then the route's edits and the filters' response phase apply.
+     *
+     * @return why the upstream's response is abandoned, or {@code null} when it is relayed
      */
-    private void relayHead(org.eclipse.jetty.client.Response serverResponse) {
-        HttpFields serverHeaders = serverResponse.getHeaders();
+    private Throwable relayHead(int status, HttpFields serverHeaders) {
         if (ForwardingHeaders.framingInDoubt(serverHeaders)) {
-            serverResponse.abort(new HttpResponseException("upstream response framing in doubt", serverResponse));
-            return;
+            return new IOException("upstream response framing in doubt");
         }
-        int status = serverResponse.getStatus();
         if (attempts.retryableStatus(status)) {
             UpstreamPool.Lease next = attempts.next(pool, exchange(), System.nanoTime());
             if (next != null) {
                 // Nothing of this response was copied yet: drop it and try the next target instead.
                 retryLease = next;
-                serverResponse.abort(new RetryableStatus(status));
-                return;
+                return new RetryableStatus(status);
             }
         }
         lease.applyResponseHeaders();
@@ -149,8 +137,9 @@ final class ProxyExchange {
         // Only a response phase can replace the response: a route without one skips the attribute lookup.
         if (forward.responsePhase() != ResponsePhase.NONE && Replies.replacement(request) != null) {
             // An agent answered the response head: none of the upstream's response may reach the client.
-            serverResponse.abort(new Replaced());
+            return new Replaced();
         }
+        return null;
     }
 
     /** The upstream's response ended whole: tell its balancer, health and breaker. */
@@ -226,7 +215,7 @@ final class ProxyExchange {
 
     /** Sends the request again, to the target of {@code next}, after the policy's back-off. */
     private void retryLater(UpstreamPool.Lease next) {
-        pool.client().getScheduler().schedule(() -> {
+        pool.client().scheduler().schedule(() -> {
             try {
                 send(next);
             } catch (Throwable failure) {
@@ -274,70 +263,41 @@ final class ProxyExchange {
     }
 
     /**
-     * One attempt's response, relayed to the client; also the callback of its chunk writes, of which one is
-     * outstanding at a time (the next chunk is demanded only once the last was written), so that relaying a
-     * chunk allocates nothing.
-     *
-     * <p>The end of the response reaches the client only after the upstream connection went back to its
-     * pool (Jetty releases it between {@code onSuccess} and {@code onComplete}), so that a client's next
-     * request finds it there. So the chunk that completes a declared {@code Content-Length} is held, not
-     * written, and the response is ended in {@code onComplete}, with it. A request with a body ends its
-     * response in {@code onSuccess} instead: an upstream may answer before it read the whole body, and then
-     * {@code onComplete} waits for the upload.
+     * One attempt's response, relayed to the client; also the callback of its slice writes, of which one is
+     * outstanding at a time (the next slice is parsed only once the last was written), so that relaying a
+     * slice allocates nothing.
      */
-    private final class Attempt implements org.eclipse.jetty.client.Response.Listener, Callback {
-        private org.eclipse.jetty.client.Response serverResponse;
-        /** Body bytes still to come by the declared {@code Content-Length}; negative when none was declared. */
-        private long remaining = -1;
-        private Content.Chunk held;
-        private Content.Chunk chunk;
-        private Runnable demander;
+    private final class Attempt implements UpstreamListener, Callback {
+        private int status;
+        private Callback done;
 
         @Override
-        public void onHeaders(org.eclipse.jetty.client.Response serverResponse) {
-            this.serverResponse = serverResponse;
-            relayHead(serverResponse);
-            remaining = serverResponse.getHeaders().getLongField(HttpHeader.CONTENT_LENGTH);
+        public Throwable onHead(int status, HttpFields serverHeaders) {
+            this.status = status;
+            return relayHead(status, serverHeaders);
         }
 
         @Override
-        public void onContent(org.eclipse.jetty.client.Response serverResponse, Content.Chunk chunk,
-                              Runnable demander) {
-            chunk.retain();
-            if (remaining >= 0 && (remaining -= chunk.remaining()) <= 0) {
-                held = chunk;
-                demander.run();
-                return;
-            }
-            this.chunk = chunk;
-            this.demander = demander;
-            response.write(false, chunk.getByteBuffer(), this);
+        public void onContent(ByteBuffer content, Callback done) {
+            this.done = done;
+            response.write(false, content, this);
         }
 
-        @Override
-        public void onContent(org.eclipse.jetty.client.Response serverResponse, java.nio.ByteBuffer content) {
-            throw new UnsupportedOperationException("content is relayed chunk by chunk");
-        }
-
-        /** A chunk reached the client: release it and ask the upstream for the next. */
+        /** A slice reached the client: read on. */
         @Override
         public void succeeded() {
-            Content.Chunk written = chunk;
-            Runnable next = demander;
-            chunk = null;
-            demander = null;
-            written.release();
-            next.run();
+            Callback written = done;
+            done = null;
+            written.succeeded();
         }
 
         /** Writing to the client failed: it went away, so the upstream's response is abandoned. */
         @Override
         public void failed(Throwable failure) {
-            chunk.release();
-            chunk = null;
-            demander = null;
+            Callback written = done;
+            done = null;
             clientWriteFailure = failure;
-            serverResponse.abort(failure);
+            written.failed(failure);
         }
 
         @Override
@@ -346,34 +306,20 @@ final class ProxyExchange {
         }
 
         @Override
-        public void onSuccess(org.eclipse.jetty.client.Response serverResponse) {
-            relayed(serverResponse.getStatus());
-            if (body != null) {
-                finishResponse(takeHeld());
-            }
+        public void onComplete(Content.Chunk last) {
+            relayed(status);
+            finishResponse(last);
         }
 
-        /**
-         * A failed request fails its response too (Jetty aborts the whole exchange), unless the response had
-         * already ended, whole: then {@link #onSuccess} judged it.
-         */
         @Override
-        public void onComplete(Result result) {
-            if (result.getResponseFailure() != null) {
-                Content.Chunk unsent = takeHeld();
-                if (unsent != null) {
-                    unsent.release();
-                }
-                attemptFailed(result.getResponse().getStatus(), result.getResponseFailure());
-            } else if (body == null) {
-                finishResponse(takeHeld());
-            }
+        public void onFailure(int status, Throwable failure) {
+            attemptFailed(status, failure);
         }
 
-        private Content.Chunk takeHeld() {
-            Content.Chunk last = held;
-            held = null;
-            return last;
+        /** A route's response phase may call agents, which block. */
+        @Override
+        public boolean mayBlock() {
+            return forward.responsePhase() != ResponsePhase.NONE;
         }
     }
 

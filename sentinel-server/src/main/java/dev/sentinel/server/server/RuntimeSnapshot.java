@@ -24,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.component.ContainerLifeCycle;
 
 /**
@@ -56,7 +57,9 @@ final class RuntimeSnapshot extends ContainerLifeCycle {
             pools.put(upstream.id(), pool);
             addBean(pool.client());
             if (upstream.healthCheck() != null) {
-                addBean(new HealthChecker(upstream, pool.client(), pool.scheme(), availability));
+                HttpClient probes = clients.newProbeClient(upstream);
+                addBean(probes);
+                addBean(new HealthChecker(upstream, probes, pool.scheme(), availability));
             }
         }
         for (RouteConfig route : config.routes()) {

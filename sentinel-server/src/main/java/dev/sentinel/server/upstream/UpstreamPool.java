@@ -9,14 +9,10 @@ import dev.sentinel.spi.LoadBalancer;
 import dev.sentinel.spi.Outcome;
 import dev.sentinel.spi.Target;
 import java.time.Duration;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.eclipse.jetty.client.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,24 +31,18 @@ public final class UpstreamPool {
 
     private final UpstreamConfig config;
     private final LoadBalancer balancer;
-    private final HttpClient client;
+    private final UpstreamClient client;
     private final Availability availability;
     private final String scheme;
-    private final Map<Target, URI> origins;
     private final AtomicBoolean warnedAboutCallbacks = new AtomicBoolean();
     private volatile boolean retired;
 
-    UpstreamPool(UpstreamConfig config, LoadBalancer balancer, HttpClient client, Availability availability) {
+    UpstreamPool(UpstreamConfig config, LoadBalancer balancer, UpstreamClient client, Availability availability) {
         this.config = config;
         this.balancer = balancer;
         this.client = client;
         this.availability = availability;
         this.scheme = config.tls() == null ? "http" : "https";
-        Map<Target, URI> byTarget = new HashMap<>();
-        for (Target target : config.targets()) {
-            byTarget.put(target, URI.create(scheme + "://" + target.address()));
-        }
-        this.origins = Map.copyOf(byTarget);
     }
 
     public String id() {
@@ -63,7 +53,7 @@ public final class UpstreamPool {
         return config;
     }
 
-    public HttpClient client() {
+    public UpstreamClient client() {
         return client;
     }
 
@@ -147,15 +137,6 @@ public final class UpstreamPool {
     /** {@code http} or {@code https}. */
     public String scheme() {
         return scheme;
-    }
-
-    /**
-     * {@code scheme://host:port} of one of this pool's targets (a leased one: the balancer only ever chooses
-     * among them), the origin requests are sent to; built once, so that a request does not format and parse
-     * it again.
-     */
-    public URI origin(Target target) {
-        return origins.get(target);
     }
 
     private String describe() {

@@ -19,7 +19,7 @@ import java.nio.channels.AsynchronousCloseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
-import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.io.ClientConnector;
 import org.junit.jupiter.api.Test;
 
 /** The lease protocol between the forwarding path and a balancer, and how outcomes are classified. */
@@ -171,6 +171,7 @@ class UpstreamPoolTest {
     private static UpstreamPool pool(LoadBalancer balancer) {
         UpstreamConfig config = new UpstreamConfig("u", TARGETS, "test", () -> balancer,
                 UpstreamConfig.Timeouts.defaults(), null);
-        return new UpstreamPool(config, balancer, new HttpClient(), Availability.alwaysAvailable("u", TARGETS));
+        return new UpstreamPool(config, balancer, new UpstreamClient(TARGETS, new ClientConnector(), 1, 1, 1024),
+                Availability.alwaysAvailable("u", TARGETS));
     }
 }

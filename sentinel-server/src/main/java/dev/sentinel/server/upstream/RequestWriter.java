@@ -1,0 +1,153 @@
+package dev.sentinel.server.upstream;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
+import org.eclipse.jetty.http.PreEncodedHttpField;
+import org.eclipse.jetty.io.ByteBufferPool;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Writes one exchange's request on its connection: the head, then the body chunk by chunk as the client
+ * sends it, each read only once the last was written (back-pressure on the client). A body keeps the
+ * client's {@code Content-Length} when it had one and is sent chunked otherwise.
+ */
+final class RequestWriter implements Callback {
+    private static final Runnable DONE = () -> { };
+    private static final HttpField TRANSFER_ENCODING_CHUNKED =
+            new PreEncodedHttpField(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
+    private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CRLF_LAST_CHUNK = "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final UpstreamConnection connection;
+    private final UpstreamExchange exchange;
+    private final ByteBufferPool buffers;
+    private final boolean chunked;
+    private final Runnable pump = this::pump;
+    private RetainableByteBuffer head;
+    private Content.Chunk chunk;
+    /** Whether the request's last bytes were handed to the socket. */
+    private volatile boolean lastWritten;
+    /** What to do once the request was written: {@code null}, an action waiting, or {@link #DONE}. */
+    private final AtomicReference<Runnable> whenDone = new AtomicReference<>();
+    private volatile boolean abandoned;
+
+    RequestWriter(UpstreamConnection connection, UpstreamExchange exchange, ByteBufferPool buffers) {
+        this.connection = connection;
+        this.exchange = exchange;
+        this.buffers = buffers;
+        this.chunked = exchange.body != null && !exchange.headers.contains(HttpHeader.CONTENT_LENGTH);
+        if (chunked) {
+            exchange.headers.put(TRANSFER_ENCODING_CHUNKED);
+        }
+    }
+
+    void start() {
+        head = UpstreamConnection.head(buffers, exchange);
+        lastWritten = exchange.body == null;
+        connection.getEndPoint().write(this, head.getByteBuffer());
+    }
+
+    /** Whether the whole request is written or being written: nothing of it is left to read from the client. */
+    boolean isLastWritten() {
+        return lastWritten;
+    }
+
+    /** Runs {@code action} once the whole request was written: now, or when its last write completes. */
+    void whenDone(Runnable action) {
+        if (!whenDone.compareAndSet(null, action)) {
+            action.run();
+        }
+    }
+
+    /** The response ended before the request did: stop sending (the connection is closed, not reused). */
+    void abandon() {
+        abandoned = true;
+    }
+
+    /** The last write completed: release what it wrote, then write the next body chunk, if any. */
+    @Override
+    public void succeeded() {
+        boolean last = releaseWritten();
+        if (last || exchange.body == null) {
+            Runnable action = whenDone.getAndSet(DONE);
+            if (action != null) {
+                action.run();
+            }
+            return;
+        }
+        pump();
+    }
+
+    @Override
+    public void failed(Throwable failure) {
+        releaseWritten();
+        connection.writeFailed(failure);
+    }
+
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
+    }
+
+    /** Releases the head or chunk just written; whether it was the body's last. */
+    private boolean releaseWritten() {
+        if (head != null) {
+            head.release();
+            head = null;
+            return false;
+        }
+        Content.Chunk written = chunk;
+        chunk = null;
+        boolean last = written != null && written.isLast();
+        if (written != null) {
+            written.release();
+        }
+        return last;
+    }
+
+    private void pump() {
+        while (true) {
+            if (abandoned || exchange.isEnded()) {
+                return;
+            }
+            Content.Chunk next = exchange.body.read();
+            if (next == null) {
+                exchange.body.demand(pump);
+                return;
+            }
+            if (Content.Chunk.isFailure(next)) {
+                exchange.abort(next.getFailure());
+                return;
+            }
+            if (!next.hasRemaining() && !next.isLast()) {
+                next.release();
+                continue;
+            }
+            chunk = next;
+            lastWritten = next.isLast();
+            write(next);
+            return;
+        }
+    }
+
+    private void write(Content.Chunk next) {
+        ByteBuffer data = next.getByteBuffer();
+        if (!chunked) {
+            connection.getEndPoint().write(this, data);
+        } else if (!data.hasRemaining()) {
+            connection.getEndPoint().write(this, ByteBuffer.wrap(LAST_CHUNK));
+        } else {
+            ByteBuffer size = ByteBuffer.wrap((Integer.toHexString(data.remaining()) + "\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            ByteBuffer end = ByteBuffer.wrap(next.isLast() ? CRLF_LAST_CHUNK : CRLF);
+            connection.getEndPoint().write(this, size, data, end);
+        }
+    }
+}
