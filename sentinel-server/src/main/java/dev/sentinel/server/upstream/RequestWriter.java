@@ -1,15 +1,18 @@
 package dev.sentinel.server.upstream;
 
+import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpGenerator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.PreEncodedHttpField;
 import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.RetainableByteBuffer;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -18,6 +21,9 @@ import org.eclipse.jetty.util.Callback;
  * client's {@code Content-Length} when it had one and is sent chunked otherwise.
  */
 final class RequestWriter implements Callback {
+    /** Far above any head a listener admits (its header limit), so only a bug reaches it. */
+    private static final int MAX_REQUEST_HEAD_BYTES = 1024 * 1024;
+    private static final byte[] REQUEST_LINE_END = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final Runnable DONE = () -> { };
     private static final HttpField TRANSFER_ENCODING_CHUNKED =
             new PreEncodedHttpField(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
@@ -49,7 +55,12 @@ final class RequestWriter implements Callback {
     }
 
     void start() {
-        head = UpstreamConnection.head(buffers, exchange);
+        try {
+            head = head(buffers, exchange);
+        } catch (RuntimeException tooLarge) {
+            connection.writeFailed(tooLarge);
+            return;
+        }
         lastWritten = exchange.body == null;
         connection.getEndPoint().write(this, head.getByteBuffer());
     }
@@ -148,6 +159,28 @@ final class RequestWriter implements Callback {
                     .getBytes(StandardCharsets.US_ASCII));
             ByteBuffer end = ByteBuffer.wrap(next.isLast() ? CRLF_LAST_CHUNK : CRLF);
             connection.getEndPoint().write(this, size, data, end);
+        }
+    }
+
+    /** Writes the request head into a pooled buffer, growing it for a head that does not fit. */
+    private static RetainableByteBuffer head(ByteBufferPool buffers, UpstreamExchange exchange) {
+        for (int size = 4096; ; size *= 2) {
+            RetainableByteBuffer head = buffers.acquire(size, true);
+            ByteBuffer b = head.getByteBuffer();
+            int position = BufferUtil.flipToFill(b);
+            try {
+                b.put(exchange.method.getBytes(StandardCharsets.US_ASCII)).put((byte) ' ')
+                        .put(exchange.pathQuery.getBytes(StandardCharsets.UTF_8)).put(REQUEST_LINE_END);
+                // The fields, then the blank line that ends the head.
+                HttpGenerator.putTo(exchange.headers, b);
+                BufferUtil.flipToFlush(b, position);
+                return head;
+            } catch (BufferOverflowException tooSmall) {
+                head.release();
+                if (size >= MAX_REQUEST_HEAD_BYTES) {
+                    throw new IllegalStateException("request head over " + MAX_REQUEST_HEAD_BYTES + " bytes");
+                }
+            }
         }
     }
 }

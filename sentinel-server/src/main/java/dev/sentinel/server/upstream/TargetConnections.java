@@ -72,6 +72,10 @@ final class TargetConnections {
 
     /** A connection is free (new, or done with its exchange): the first waiting exchange takes it. */
     void release(UpstreamConnection connection) {
+        if (!connection.isOpen()) {
+            // It closed before it came back (the upstream hung up): closed() freed its place.
+            return;
+        }
         UpstreamExchange next;
         while ((next = waiting.poll()) != null) {
             queued.decrementAndGet();

@@ -1,16 +1,13 @@
 package dev.sentinel.server.upstream;
 
 import java.io.EOFException;
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
-import org.eclipse.jetty.http.HttpGenerator;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.http.HttpMethod;
@@ -22,7 +19,6 @@ import org.eclipse.jetty.io.ByteBufferPool;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.RetainableByteBuffer;
-import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 
 /**
@@ -104,14 +100,16 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
 
     /** Sends {@code next}'s request; the connection is interested in reading already. */
     void send(UpstreamExchange next) {
-        exchange = next;
         headers = HttpFields.build();
         status = 0;
         interim = false;
         ended = false;
         parser.setHeadResponse(HttpMethod.HEAD.is(next.method));
-        writer = new RequestWriter(this, next, buffers);
-        writer.start();
+        RequestWriter nextWriter = new RequestWriter(this, next, buffers);
+        writer = nextWriter;
+        // Last: the volatile write publishes the state above to the event loop that parses the response.
+        exchange = next;
+        nextWriter.start();
     }
 
     @Override
@@ -367,29 +365,4 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     public void badMessage(HttpException failure) {
         throw new HttpException.RuntimeException(HttpStatus.BAD_GATEWAY_502, failure.getReason());
     }
-
-    /** Writes the request head into a pooled buffer, growing it for a head that does not fit. */
-    static RetainableByteBuffer head(ByteBufferPool buffers, UpstreamExchange exchange) {
-        for (int size = 4096; ; size *= 2) {
-            RetainableByteBuffer head = buffers.acquire(size, true);
-            ByteBuffer b = head.getByteBuffer();
-            int position = BufferUtil.flipToFill(b);
-            try {
-                b.put(exchange.method.getBytes(StandardCharsets.US_ASCII)).put((byte) ' ')
-                        .put(exchange.pathQuery.getBytes(StandardCharsets.UTF_8)).put(REQUEST_LINE_END);
-                // The fields, then the blank line that ends the head.
-                HttpGenerator.putTo(exchange.headers, b);
-                BufferUtil.flipToFlush(b, position);
-                return head;
-            } catch (BufferOverflowException tooSmall) {
-                head.release();
-                if (size >= MAX_REQUEST_HEAD_BYTES) {
-                    throw new IllegalStateException("request head over " + MAX_REQUEST_HEAD_BYTES + " bytes");
-                }
-            }
-        }
-    }
-
-    private static final int MAX_REQUEST_HEAD_BYTES = 1024 * 1024;
-    private static final byte[] REQUEST_LINE_END = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
 }
