@@ -182,10 +182,15 @@ final class ProxyExchange {
         Throwable clientFailure = clientWriteFailure != null ? clientWriteFailure
                 : body == null ? null : body.failure();
         UpstreamPool.Lease next = null;
+        UpstreamPool.Lease chosen = retryLease;
+        retryLease = null;
+        if (!(failure instanceof RetryableStatus) && chosen != null) {
+            // A retry was chosen, but another failure (a deadline) ended the attempt first: never used.
+            chosen.end(0, null);
+        }
         if (failure instanceof RetryableStatus retryable) {
             endLease(retryable.status, null);
-            next = retryLease;
-            retryLease = null;
+            next = chosen;
         } else if (clientFailure != null) {
             // The client went away or stalled: that says nothing about the upstream, and nobody awaits a retry.
             endLease(0, null);

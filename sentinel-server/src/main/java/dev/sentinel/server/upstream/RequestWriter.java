@@ -3,6 +3,7 @@ package dev.sentinel.server.upstream;
 import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpGenerator;
@@ -25,6 +26,9 @@ final class RequestWriter implements Callback {
     private static final int MAX_REQUEST_HEAD_BYTES = 1024 * 1024;
     private static final byte[] REQUEST_LINE_END = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final Runnable DONE = () -> { };
+    private static final int IDLE = 0;
+    private static final int WRITING = 1;
+    private static final int COMPLETED_INLINE = 2;
     private static final HttpField TRANSFER_ENCODING_CHUNKED =
             new PreEncodedHttpField(HttpHeader.TRANSFER_ENCODING, HttpHeaderValue.CHUNKED.asString());
     private static final byte[] CRLF = {'\r', '\n'};
@@ -43,6 +47,8 @@ final class RequestWriter implements Callback {
     /** What to do once the request was written: {@code null}, an action waiting, or {@link #DONE}. */
     private final AtomicReference<Runnable> whenDone = new AtomicReference<>();
     private volatile boolean abandoned;
+    /** Whether a write is under way, and whether it completed within the call that made it. */
+    private final AtomicInteger writing = new AtomicInteger(IDLE);
 
     RequestWriter(UpstreamConnection connection, UpstreamExchange exchange, ByteBufferPool buffers) {
         this.connection = connection;
@@ -62,7 +68,12 @@ final class RequestWriter implements Callback {
             return;
         }
         lastWritten = exchange.body == null;
+        writing.set(WRITING);
         connection.getEndPoint().write(this, head.getByteBuffer());
+        if (!writing.compareAndSet(WRITING, IDLE)) {
+            writing.set(IDLE);
+            pump();
+        }
     }
 
     /** Whether the whole request is written or being written: nothing of it is left to read from the client. */
@@ -91,6 +102,10 @@ final class RequestWriter implements Callback {
             if (action != null) {
                 action.run();
             }
+            return;
+        }
+        if (writing.compareAndSet(WRITING, COMPLETED_INLINE)) {
+            // Within the write call: the loop that made it goes on, rather than this stack growing per chunk.
             return;
         }
         pump();
@@ -143,8 +158,13 @@ final class RequestWriter implements Callback {
             }
             chunk = next;
             lastWritten = next.isLast();
+            writing.set(WRITING);
             write(next);
-            return;
+            if (writing.compareAndSet(WRITING, IDLE)) {
+                // Completes later: succeeded() pumps on.
+                return;
+            }
+            writing.set(IDLE);
         }
     }
 

@@ -23,6 +23,8 @@ final class TargetConnections {
     private final Queue<UpstreamExchange> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger open = new AtomicInteger();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Connects under way: each will serve a waiting exchange, so no more are opened than wait. */
+    private final AtomicInteger connecting = new AtomicInteger();
 
     /** @param opener opens one more connection to this target, which then arrives through {@link #release} */
     TargetConnections(String address, int maxConnections, int maxQueued, Consumer<TargetConnections> opener) {
@@ -43,7 +45,9 @@ final class TargetConnections {
     void send(UpstreamExchange exchange) {
         UpstreamConnection connection = pollIdle();
         if (connection != null) {
-            dispatch(connection, exchange);
+            if (!dispatch(connection, exchange)) {
+                release(connection);
+            }
             return;
         }
         if (queued.incrementAndGet() > maxQueued) {
@@ -52,7 +56,7 @@ final class TargetConnections {
             return;
         }
         waiting.add(exchange);
-        if (!openAnother()) {
+        if (!openForWaiting()) {
             // A connection may have come back between the poll above and the queueing.
             UpstreamConnection freed = pollIdle();
             if (freed != null) {
@@ -61,8 +65,13 @@ final class TargetConnections {
         }
     }
 
-    private boolean openAnother() {
+    /** Opens a connection when more exchanges wait than connects are under way, and the cap allows. */
+    private boolean openForWaiting() {
+        if (queued.get() <= connecting.get()) {
+            return false;
+        }
         if (open.incrementAndGet() <= maxConnections) {
+            connecting.incrementAndGet();
             opener.accept(this);
             return true;
         }
@@ -70,39 +79,55 @@ final class TargetConnections {
         return false;
     }
 
+    /** A new connection opened: it serves the first waiting exchange. */
+    void opened(UpstreamConnection connection) {
+        connecting.decrementAndGet();
+        release(connection);
+    }
+
     /** A connection is free (new, or done with its exchange): the first waiting exchange takes it. */
     void release(UpstreamConnection connection) {
-        if (!connection.isOpen()) {
-            // It closed before it came back (the upstream hung up): closed() freed its place.
-            return;
+        while (connection != null) {
+            if (!connection.isOpen()) {
+                // It closed before it came back (the upstream hung up): closed() freed its place.
+                return;
+            }
+            UpstreamExchange next;
+            while ((next = waiting.poll()) != null) {
+                queued.decrementAndGet();
+                if (dispatch(connection, next)) {
+                    return;
+                }
+            }
+            idle.offerFirst(connection);
+            if (waiting.isEmpty()) {
+                return;
+            }
+            // An exchange was queued while this one went idle: take an idle connection back for it.
+            connection = pollIdle();
         }
+    }
+
+    /** Opening a connection failed: the first waiting exchange hears why, and the others try again. */
+    void openFailed(Throwable failure) {
+        connecting.decrementAndGet();
+        open.decrementAndGet();
         UpstreamExchange next;
         while ((next = waiting.poll()) != null) {
             queued.decrementAndGet();
-            if (dispatch(connection, next)) {
-                return;
+            if (!next.isEnded()) {
+                next.fail(failure);
+                break;
             }
         }
-        idle.offerFirst(connection);
-    }
-
-    /** Opening a connection failed: the first waiting exchange hears why. */
-    void openFailed(Throwable failure) {
-        open.decrementAndGet();
-        UpstreamExchange next = waiting.poll();
-        if (next != null) {
-            queued.decrementAndGet();
-            next.fail(failure);
-        }
+        openForWaiting();
     }
 
     /** A connection closed, in the pool or not: its place is free, for a waiting exchange if there is one. */
     void closed(UpstreamConnection connection) {
         idle.remove(connection);
         open.decrementAndGet();
-        if (!waiting.isEmpty()) {
-            openAnother();
-        }
+        openForWaiting();
     }
 
     /** Closes every idle connection and fails the waiting exchanges: the client stops. */

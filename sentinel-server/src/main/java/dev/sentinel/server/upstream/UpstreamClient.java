@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpFields;
@@ -76,19 +77,22 @@ public final class UpstreamClient extends ContainerLifeCycle {
 
     /** Opens a connection to the target; resolving its name may block, so it runs on a thread of its own. */
     private void open(TargetConnections target) {
-        connector.getExecutor().execute(() -> {
-            Map<String, Object> context = new HashMap<>();
-            context.put(ClientConnectionFactory.CONTEXT_KEY, connections);
-            context.put(Transport.class.getName(), Transport.TCP_IP);
-            context.put(TargetConnections.class.getName(), target);
-            context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY,
-                    Promise.from((Connection opened) -> { }, target::openFailed));
-            try {
-                connector.connect(target.resolve(), context);
-            } catch (Throwable failure) {
-                target.openFailed(failure);
-            }
-        });
+        try {
+            connector.getExecutor().execute(() -> connect(target));
+        } catch (RejectedExecutionException stopping) {
+            target.openFailed(stopping);
+        }
+    }
+
+    /** The connection announces itself to the target when it opens; the promise only hears a failure. */
+    private void connect(TargetConnections target) {
+        Map<String, Object> context = new HashMap<>();
+        context.put(ClientConnectionFactory.CONTEXT_KEY, connections);
+        context.put(Transport.class.getName(), Transport.TCP_IP);
+        context.put(TargetConnections.class.getName(), target);
+        context.put(ClientConnector.CONNECTION_PROMISE_CONTEXT_KEY,
+                Promise.from((Connection opened) -> { }, target::openFailed));
+        connector.connect(target.resolve(), context);
     }
 
     private Connection newConnection(EndPoint endPoint, Map<String, Object> context) {

@@ -33,6 +33,8 @@ import org.eclipse.jetty.util.Callback;
  * that an upstream closing it is seen at once rather than by the next request.
  */
 final class UpstreamConnection extends AbstractConnection.NonBlocking implements HttpParser.ResponseHandler {
+    /** A read's buffer: a 1 KiB body and its head in one read, larger bodies in slices of this size. */
+    private static final int INPUT_BUFFER_BYTES = 16 * 1024;
     private static final int SLICE_NONE = 0;
     private static final int SLICE_HANDED = 1;
     private static final int SLICE_RESUMED = 2;
@@ -82,6 +84,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     UpstreamConnection(EndPoint endPoint, Executor executor, TargetConnections pool, ByteBufferPool buffers,
                        int maxResponseHeadBytes) {
         super(endPoint, executor);
+        setInputBufferSize(INPUT_BUFFER_BYTES);
         this.pool = pool;
         this.buffers = buffers;
         this.parser = new HttpParser(this, maxResponseHeadBytes);
@@ -91,7 +94,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     public void onOpen() {
         super.onOpen();
         fillInterested();
-        pool.release(this);
+        pool.opened(this);
     }
 
     boolean isOpen() {
@@ -117,7 +120,11 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         process();
     }
 
-    /** Fills and parses until the response pauses (a slice is out), ends, or the socket has nothing more. */
+    /**
+     * Parses what the buffer holds, then fills it, until the response pauses (something is out with the
+     * listener), ends, or the socket has nothing more. Parsing comes first even with an empty buffer: the
+     * parser can still owe an event (a body-less response's end after a paused head).
+     */
     private void process() {
         try {
             while (true) {
@@ -130,25 +137,13 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
                     network = buffers.acquire(getInputBufferSize(), true);
                 }
                 ByteBuffer buffer = network.getByteBuffer();
-                if (!buffer.hasRemaining()) {
-                    int filled = getEndPoint().fill(buffer);
-                    if (filled == 0) {
-                        releaseNetwork();
-                        fillInterested();
+                if (current != null && parser.parseNext(buffer)) {
+                    if (slice.compareAndSet(SLICE_HANDED, SLICE_WAITING)) {
+                        // The listener has a slice (or the head): the buffer stays until resume, even if
+                        // the exchange is aborted meanwhile, since a client write may still read it.
                         return;
                     }
-                    if (filled < 0) {
-                        endOfInput(current);
-                        return;
-                    }
-                }
-                if (current == null) {
-                    // Bytes no request asked for: the connection is not in a state to be reused.
-                    close();
-                    releaseNetwork();
-                    return;
-                }
-                if (parser.parseNext(buffer)) {
+                    slice.set(SLICE_NONE);
                     if (current.isEnded()) {
                         releaseNetwork();
                         return;
@@ -159,13 +154,24 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
                     }
                     if (interim) {
                         nextResponse();
-                    } else if (slice.compareAndSet(SLICE_HANDED, SLICE_WAITING)) {
-                        // The listener has a slice (or the head): the buffer stays until resume.
-                        return;
-                    } else {
-                        // It was done with it before parsing paused: go on here.
-                        slice.set(SLICE_NONE);
                     }
+                    continue;
+                }
+                int filled = getEndPoint().fill(buffer);
+                if (filled == 0) {
+                    releaseNetwork();
+                    fillInterested();
+                    return;
+                }
+                if (filled < 0) {
+                    endOfInput(current);
+                    return;
+                }
+                if (current == null) {
+                    // Bytes no request asked for: the connection is not in a state to be reused.
+                    close();
+                    releaseNetwork();
+                    return;
                 }
             }
         } catch (Throwable x) {
@@ -191,6 +197,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         interim = false;
         headers = HttpFields.build();
         parser.reset();
+        // reset() forgets it: the final response to a HEAD has no body either.
+        parser.setHeadResponse(HttpMethod.HEAD.is(exchange.method));
     }
 
     /** The response ended whole: the connection goes back to its pool (or closes), then the listener hears. */
@@ -249,9 +257,18 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
     public boolean onIdleExpired(TimeoutException timeout) {
         UpstreamExchange current = exchange;
         if (current != null) {
-            current.fail(timeout);
+            current.abort(timeout);
         }
         return true;
+    }
+
+    /**
+     * Reading failed or timed out while interested, which is also how an idle pooled connection expires:
+     * close it, so that the pool never hands it out again (Jetty's default only shuts its output down).
+     */
+    @Override
+    public void onFillInterestedFailed(Throwable cause) {
+        close(cause);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.sentinel.server.upstream;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.thread.Scheduler;
@@ -28,7 +29,8 @@ final class UpstreamExchange {
     private final AtomicInteger state = new AtomicInteger(WAITING);
     private volatile UpstreamConnection connection;
     private volatile Scheduler.Task deadline;
-    private volatile Throwable abortCause;
+    /** The first reason the exchange was ended for: the one its listener hears, whoever wins the race. */
+    private final AtomicReference<Throwable> cause = new AtomicReference<>();
     /** The response's status once its head arrived, else 0. */
     volatile int status;
 
@@ -68,7 +70,7 @@ final class UpstreamExchange {
     void exit() {
         if (!state.compareAndSet(NOTIFYING, ACTIVE) && state.compareAndSet(ABORTING, ENDED)) {
             cancelDeadline();
-            listener.onFailure(status, abortCause);
+            listener.onFailure(status, cause.get());
         }
     }
 
@@ -98,22 +100,22 @@ final class UpstreamExchange {
         end(cause, true);
     }
 
-    private void end(Throwable cause, boolean closeConnection) {
+    private void end(Throwable failure, boolean closeConnection) {
+        cause.compareAndSet(null, failure);
         while (true) {
             int s = state.get();
             if (s == ENDED || s == ABORTING) {
                 return;
             }
             if (s == NOTIFYING) {
-                abortCause = cause;
                 if (state.compareAndSet(NOTIFYING, ABORTING)) {
-                    close(cause, closeConnection);
+                    close(failure, closeConnection);
                     return;
                 }
             } else if (state.compareAndSet(s, ENDED)) {
                 cancelDeadline();
-                close(cause, closeConnection);
-                listener.onFailure(status, cause);
+                close(failure, closeConnection);
+                listener.onFailure(status, cause.get());
                 return;
             }
         }
