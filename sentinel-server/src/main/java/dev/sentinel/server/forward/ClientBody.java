@@ -43,11 +43,6 @@ final class ClientBody implements Content.Source {
     }
 
     @Override
-    public long getLength() {
-        return request.getLength();
-    }
-
-    @Override
     public void demand(Runnable demandCallback) {
         request.demand(demandCallback);
     }

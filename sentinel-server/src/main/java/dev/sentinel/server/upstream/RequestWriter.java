@@ -64,7 +64,7 @@ final class RequestWriter implements Callback {
         try {
             head = head(buffers, exchange);
         } catch (RuntimeException tooLarge) {
-            connection.writeFailed(tooLarge);
+            connection.failExchange(tooLarge);
             return;
         }
         lastWritten = exchange.body == null;
@@ -114,7 +114,7 @@ final class RequestWriter implements Callback {
     @Override
     public void failed(Throwable failure) {
         releaseWritten();
-        connection.writeFailed(failure);
+        connection.failExchange(failure);
     }
 
     @Override

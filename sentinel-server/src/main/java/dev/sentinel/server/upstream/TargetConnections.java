@@ -1,5 +1,6 @@
 package dev.sentinel.server.upstream;
 
+import dev.sentinel.spi.Target;
 import java.net.InetSocketAddress;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -14,8 +15,7 @@ import java.util.function.Consumer;
  * bounded queue of exchanges waiting for one.
  */
 final class TargetConnections {
-    private final String host;
-    private final int port;
+    private final Target target;
     private final int maxConnections;
     private final int maxQueued;
     private final Consumer<TargetConnections> opener;
@@ -27,10 +27,8 @@ final class TargetConnections {
     private final AtomicInteger connecting = new AtomicInteger();
 
     /** @param opener opens one more connection to this target, which then arrives through {@link #release} */
-    TargetConnections(String address, int maxConnections, int maxQueued, Consumer<TargetConnections> opener) {
-        int colon = address.lastIndexOf(':');
-        this.host = address.substring(0, colon);
-        this.port = Integer.parseInt(address.substring(colon + 1));
+    TargetConnections(Target target, int maxConnections, int maxQueued, Consumer<TargetConnections> opener) {
+        this.target = target;
         this.maxConnections = maxConnections;
         this.maxQueued = maxQueued;
         this.opener = opener;
@@ -38,7 +36,7 @@ final class TargetConnections {
 
     /** Resolves the target's name now: a new connection follows the target's DNS record as it is today. */
     InetSocketAddress resolve() {
-        return new InetSocketAddress(host, port);
+        return new InetSocketAddress(target.host(), target.port());
     }
 
     /** Sends {@code exchange} on an idle connection, a new one, or the first to come free. */

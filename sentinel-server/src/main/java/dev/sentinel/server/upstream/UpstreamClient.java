@@ -43,7 +43,7 @@ public final class UpstreamClient extends ContainerLifeCycle {
         this.connections = connector.getSslContextFactory() == null ? http
                 : connector.newSslClientConnectionFactory(connector.getSslContextFactory(), http);
         for (Target target : targets) {
-            this.targets.put(target, new TargetConnections(target.address(), maxConnections, maxQueued, this::open));
+            this.targets.put(target, new TargetConnections(target, maxConnections, maxQueued, this::open));
         }
         addBean(connector);
     }

@@ -176,7 +176,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             }
         } catch (Throwable x) {
             releaseNetwork();
-            failWith(x);
+            failExchange(x);
         }
     }
 
@@ -189,8 +189,7 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             return;
         }
         releaseNetwork();
-        close();
-        failWith(new EOFException("upstream closed the connection"));
+        failExchange(new EOFException("upstream closed the connection"));
     }
 
     private void nextResponse() {
@@ -226,10 +225,11 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             writer.abandon();
             close();
         }
-        current.complete(last == null ? null : Content.Chunk.asChunk(last, true, owner));
+        current.listener.onComplete(last == null ? null : Content.Chunk.asChunk(last, true, owner));
     }
 
-    private void failWith(Throwable failure) {
+    /** The connection failed (a write, a read, garbage): it closes, and its exchange fails with it. */
+    void failExchange(Throwable failure) {
         UpstreamExchange current = exchange;
         close(failure);
         if (current != null) {
@@ -246,11 +246,6 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
             network.release();
             network = null;
         }
-    }
-
-    /** The request could not be written: the exchange fails, and the connection with it. */
-    void writeFailed(Throwable failure) {
-        failWith(failure);
     }
 
     @Override

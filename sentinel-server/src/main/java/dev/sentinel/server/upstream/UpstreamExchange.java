@@ -8,10 +8,9 @@ import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * One request to one target and its response's state: the request to send, the listener, and who may tell
- * it what. A small state
- * machine serialises the listener: the connection's event loop notifies it between {@link #enter} and
- * {@link #exit}; an abort from another thread (a deadline, the client's side) that lands meanwhile is told
- * by {@link #exit}, after the notification in progress, never during it.
+ * it what. A small state machine serialises the listener: the connection's event loop notifies it between
+ * {@link #enter} and {@link #exit}; an abort from another thread (a deadline, the client's side) that lands
+ * meanwhile is told by {@link #exit}, after the notification in progress, never during it.
  */
 final class UpstreamExchange {
     private static final int WAITING = 0;
@@ -76,7 +75,7 @@ final class UpstreamExchange {
 
     /**
      * The response ended whole: {@code true} when the exchange is the connection's to finish (its listener
-     * then hears {@link #complete}), {@code false} when it was aborted first.
+     * then hears {@link UpstreamListener#onComplete}), {@code false} when it was aborted first.
      */
     boolean finish() {
         if (state.compareAndSet(ACTIVE, ENDED)) {
@@ -84,10 +83,6 @@ final class UpstreamExchange {
             return true;
         }
         return false;
-    }
-
-    void complete(Content.Chunk last) {
-        listener.onComplete(last);
     }
 
     /** The connection failed under the exchange (reset, timeout, garbage); it is already closing. */
