@@ -9,8 +9,9 @@ REPO="$(cd "$BENCH_DIR/.." && pwd)"
 # ---------------------------------------------------------------- parameters
 WARMUP_SECS="${WARMUP_SECS:-30}"              # wrk (HTTP/1.1) warm-up against Sentinel (JIT)
 SHORT_WARMUP_SECS="${SHORT_WARMUP_SECS:-5}"   # warm-up for backend/nginx, and h2c warm-up for both proxies
+FIXED_WARMUP_SECS="${FIXED_WARMUP_SECS:-15}"  # HTTP/1.1 fixed-rate warm-up of both proxies before the fixed-rate rounds
 DURATION_SECS="${DURATION_SECS:-15}"          # length of every measurement
-ROUNDS="${ROUNDS:-3}"                         # h1 saturation rounds, nginx and Sentinel taking turns; medians reported
+ROUNDS="${ROUNDS:-3}"                         # h1 saturation and fixed-rate rounds, nginx and Sentinel taking turns; medians reported
 CONNECTIONS="${CONNECTIONS:-64}"              # connections for the saturation runs (wrk -c, h2load -c)
 H2_STREAMS="${H2_STREAMS:-10}"                # h2load -m (concurrent streams per connection) at saturation
 FIXED_RPS="${FIXED_RPS:-2000}"                # total request rate of the fixed-rate runs
@@ -47,8 +48,9 @@ Never touches the system nginx service (private instances, own prefix/pid file).
 Parameters (environment variables, current value in brackets):
   WARMUP_SECS            wrk warm-up against Sentinel, JIT [$WARMUP_SECS]
   SHORT_WARMUP_SECS      warm-up of backend/nginx and the h2c warm-ups [$SHORT_WARMUP_SECS]
+  FIXED_WARMUP_SECS      h1 fixed-rate warm-up of each proxy before the fixed-rate rounds [$FIXED_WARMUP_SECS]
   DURATION_SECS          length of each measurement [$DURATION_SECS]
-  ROUNDS                 h1 saturation rounds, nginx and Sentinel in turn; the table shows medians [$ROUNDS]
+  ROUNDS                 h1 saturation and h1 fixed-rate rounds, nginx and Sentinel in turn; the table shows medians [$ROUNDS]
   CONNECTIONS            connections at saturation (wrk -c / h2load -c) [$CONNECTIONS]
   H2_STREAMS             h2load -m (streams per connection) at saturation [$H2_STREAMS]
   FIXED_RPS              total request rate of the fixed-rate runs [$FIXED_RPS]
@@ -63,7 +65,7 @@ Parameters (environment variables, current value in brackets):
   RESULTS_DIR            where raw outputs go [bench/results/<UTC timestamp>]
 
 Example (quick harness check without Sentinel):
-  SKIP_SENTINEL=1 WARMUP_SECS=2 SHORT_WARMUP_SECS=1 DURATION_SECS=3 bench/run.sh
+  SKIP_SENTINEL=1 WARMUP_SECS=2 SHORT_WARMUP_SECS=1 FIXED_WARMUP_SECS=1 DURATION_SECS=3 bench/run.sh
 EOF
 }
 
@@ -73,8 +75,8 @@ case "${1:-}" in
   *) echo "run.sh: unknown argument '$1' (parameters are environment variables, see --help)" >&2; exit 2 ;;
 esac
 
-for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
-         WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT \
+for v in WARMUP_SECS SHORT_WARMUP_SECS FIXED_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS \
+         FIXED_CLIENTS WORKERS SENTINEL_START_TIMEOUT SENTINEL_PORT BACKEND_PORT NGINX_H1_PORT NGINX_H2_PORT \
          SENTINEL_METRICS_PORT; do
   [[ "${!v}" =~ ^[0-9]+$ ]] || { echo "run.sh: $v must be a non-negative integer, got '${!v}'" >&2; exit 2; }
 done
@@ -309,8 +311,8 @@ cp "$TMP/sentinel.kdl" "$RESULTS_DIR/sentinel.kdl"
   echo "wrk: $(wrk -v 2>&1 | head -n 1)"
   echo "h2load: $(h2load --version 2>&1 | head -n 1)"
   echo "repo commit: $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-  for v in WARMUP_SECS SHORT_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS FIXED_CLIENTS \
-           WORKERS SKIP_SENTINEL SENTINEL_BIN; do echo "$v=${!v}"; done
+  for v in WARMUP_SECS SHORT_WARMUP_SECS FIXED_WARMUP_SECS DURATION_SECS ROUNDS CONNECTIONS H2_STREAMS FIXED_RPS \
+           FIXED_CLIENTS WORKERS SKIP_SENTINEL SENTINEL_BIN; do echo "$v=${!v}"; done
   echo "JAVA_OPTS=${JAVA_OPTS:-}"
 } >"$RESULTS_DIR/env.txt"
 
@@ -441,10 +443,12 @@ run_wrk_sat() {  # $1 = target, $2 = port, $3 = round: values go to metrics "r<r
   put "$t" h1 "${r}sat_other" "$OTHER_CORES"
 }
 
-# h1 saturation metrics of target $1: each the median over the rounds measured (the upper one of an even count)
+# h1 metrics of target $1 in mode $2 (sat|fixed): each the median over the rounds measured (the upper one of
+# an even count)
 median_rounds() {
-  local t="$1" m r v
-  for m in sat_rps sat_p50 sat_p99 sat_err sat_cpu sat_cores sat_gen sat_host sat_steal sat_other; do
+  local t="$1" mode="$2" m r v
+  for m in rps p50 p99 err cpu cores gen host steal other; do
+    m="${mode}_$m"
     v=$(for ((r = 1; r <= ROUNDS; r++)); do get "$t" h1 "r${r}_$m"; echo; done \
       | { grep -Ev '^(n/a)?$' || true; } | sort -g \
       | awk '{ v[NR] = $1 } END { if (NR == 0) print "n/a"; else print v[int(NR / 2) + 1] }')
@@ -461,10 +465,11 @@ round_ratios() {
   echo "${out% }"
 }
 
-# h2load run; $1 = target, $2 = proto (h1|h2c), $3 = mode (sat|fixed), $4 = port
+# h2load run; $1 = target, $2 = proto (h1|h2c), $3 = mode (sat|fixed), $4 = port, $5 = round (optional): with
+# a round, values go to metrics "r<round>_<mode>_*" (see median_rounds)
 run_h2load() {
-  local t="$1" proto="$2" mode="$3" port="$4"
-  local base="$RESULTS_DIR/$t-$proto-$mode"
+  local t="$1" proto="$2" mode="$3" port="$4" round="${5:-}"
+  local base="$RESULTS_DIR/$t-$proto-$mode${round:+.r$round}" m="${round:+r${round}_}$3"
   local -a args=(-t1 -D "$DURATION_SECS" --log-file="$base.requests.tsv")
   [ "$proto" = h1 ] && args+=(--h1)
   if [ "$mode" = sat ]; then
@@ -475,7 +480,7 @@ run_h2load() {
     if [ "$proto" = h1 ]; then args+=(-m 1); else args+=(-m "$H2_STREAMS"); fi
     args+=(-c "$FIXED_CLIENTS" --rps "$per_client")
   fi
-  log "$t $proto $mode: h2load ${args[*]}"
+  log "$t $proto $mode${round:+, round $round}: h2load ${args[*]}"
   measured "$t" "$base.h2load.txt" timeout $((DURATION_SECS + 30)) \
     h2load "${args[@]}" "http://127.0.0.1:$port/"
   local out="$base.h2load.txt" rps ndone ok2xx pct
@@ -484,16 +489,16 @@ run_h2load() {
   ndone=$(awk '/^requests:/ { print $6; exit }' "$out")
   ok2xx=$(awk '/^status codes:/ { print $3; exit }' "$out")
   pct=$(log_percentiles "$base.requests.tsv")
-  put "$t" "$proto" "${mode}_rps" "${rps:-n/a}"
-  put "$t" "$proto" "${mode}_p50" "${pct%% *}"
-  put "$t" "$proto" "${mode}_p99" "${pct##* }"
-  put "$t" "$proto" "${mode}_err" $(( ${ndone:-0} - ${ok2xx:-0} ))   # completed but not 2xx (incl. failed)
-  put "$t" "$proto" "${mode}_cpu" "$(cpu_us_per_req "$CPU_DELTA" "${ndone:-0}")"
-  put "$t" "$proto" "${mode}_cores" "$CORES"
-  put "$t" "$proto" "${mode}_gen" "$GEN_CORES"
-  put "$t" "$proto" "${mode}_host" "$HOST_CORES"
-  put "$t" "$proto" "${mode}_steal" "$STEAL_CORES"
-  put "$t" "$proto" "${mode}_other" "$OTHER_CORES"
+  put "$t" "$proto" "${m}_rps" "${rps:-n/a}"
+  put "$t" "$proto" "${m}_p50" "${pct%% *}"
+  put "$t" "$proto" "${m}_p99" "${pct##* }"
+  put "$t" "$proto" "${m}_err" $(( ${ndone:-0} - ${ok2xx:-0} ))   # completed but not 2xx (incl. failed)
+  put "$t" "$proto" "${m}_cpu" "$(cpu_us_per_req "$CPU_DELTA" "${ndone:-0}")"
+  put "$t" "$proto" "${m}_cores" "$CORES"
+  put "$t" "$proto" "${m}_gen" "$GEN_CORES"
+  put "$t" "$proto" "${m}_host" "$HOST_CORES"
+  put "$t" "$proto" "${m}_steal" "$STEAL_CORES"
+  put "$t" "$proto" "${m}_other" "$OTHER_CORES"
   # the per-request log is large; keep it compressed
   gzip -f "$base.requests.tsv" 2>/dev/null || true
 }
@@ -503,6 +508,13 @@ warmup_wrk() {  # $1 = label, $2 = port, $3 = secs
   log "warm-up $1 (h1): wrk ${3}s"
   timeout $(( $3 + 30 )) wrk -t1 -c"$CONNECTIONS" -d"${3}s" "http://127.0.0.1:$2/" \
     >"$RESULTS_DIR/warmup-$1-h1.wrk.txt" 2>&1 || true
+}
+warmup_fixed() {  # $1 = label, $2 = port, $3 = secs: h1 at the fixed rate, so that the JIT has compiled the low-load paths
+  (( $3 > 0 )) || return 0
+  log "warm-up $1 (h1, fixed rate): h2load ${3}s"
+  timeout $(( $3 + 30 )) h2load -t1 --h1 -m1 -c"$FIXED_CLIENTS" \
+    --rps "$(awk -v r="$FIXED_RPS" -v c="$FIXED_CLIENTS" 'BEGIN { printf "%.4f", r / c }')" -D "$3" \
+    "http://127.0.0.1:$2/" >"$RESULTS_DIR/warmup-$1-h1-fixed.h2load.txt" 2>&1 || true
 }
 warmup_h2() {  # $1 = label, $2 = port, $3 = secs
   (( $3 > 0 )) || return 0
@@ -550,7 +562,6 @@ run_h2load backend h1 fixed "$BACKEND_PORT"
 warmup_wrk nginx "$NGINX_H1_PORT" "$SHORT_WARMUP_SECS"
 warmup_h2 nginx "$NGINX_H2_PORT" "$SHORT_WARMUP_SECS"
 run_h2load nginx h2c sat "$NGINX_H2_PORT"
-run_h2load nginx h1 fixed "$NGINX_H1_PORT"
 run_h2load nginx h2c fixed "$NGINX_H2_PORT"
 cp "$TMP/nginx/error.log" "$RESULTS_DIR/proxy-nginx.error.log" 2>/dev/null || true
 
@@ -588,9 +599,6 @@ if [ "$SKIP_SENTINEL" != 1 ]; then
       if ((h2_ok)); then
         run_h2load sentinel h2c sat "$SENTINEL_PORT"
       fi
-      if ((h1_ok)); then
-        run_h2load sentinel h1 fixed "$SENTINEL_PORT"
-      fi
       if ((h2_ok)); then
         run_h2load sentinel h2c fixed "$SENTINEL_PORT"
       fi
@@ -607,8 +615,17 @@ for ((round = 1; round <= ROUNDS; round++)); do
   run_wrk_sat nginx "$NGINX_H1_PORT" "$round"
   ((SENTINEL_H1)) && run_wrk_sat sentinel "$SENTINEL_PORT" "$round"
 done
-for t in backend nginx sentinel; do median_rounds "$t"; done
 ((SENTINEL_H1)) && upstream_reuse "$upstream_before" "$(upstream_counts)"
+
+# --- h1 fixed rate: the same turns, after a warm-up at that rate (the JIT compiles paths that only low load takes)
+warmup_fixed nginx "$NGINX_H1_PORT" "$FIXED_WARMUP_SECS"
+((SENTINEL_H1)) && warmup_fixed sentinel "$SENTINEL_PORT" "$FIXED_WARMUP_SECS"
+for ((round = 1; round <= ROUNDS; round++)); do
+  run_h2load nginx h1 fixed "$NGINX_H1_PORT" "$round"
+  ((SENTINEL_H1)) && run_h2load sentinel h1 fixed "$SENTINEL_PORT" "$round"
+done
+for t in backend nginx sentinel; do median_rounds "$t" sat; done
+for t in nginx sentinel; do median_rounds "$t" fixed; done
 
 # ---------------------------------------------------------------- report
 ratio() {  # $1 / $2 with 2 decimals, n/a if either missing
@@ -627,7 +644,8 @@ report() {
   echo
   echo "Sentinel benchmark  $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) CPUs  ${DURATION_SECS}s per run  workers per proxy: $WORKERS  busy CPUs before start: $BUSY_START"
   echo "saturation: h1 = wrk -t1 -c$CONNECTIONS (median of $ROUNDS rounds, nginx and Sentinel in turn), h2c = h2load -t1 -c$CONNECTIONS -m$H2_STREAMS;" \
-       "fixed rate: h2load -c$FIXED_CLIENTS --rps $(awk -v r="$FIXED_RPS" -v c="$FIXED_CLIENTS" 'BEGIN{printf "%g", r/c}') per connection (= $FIXED_RPS req/s)"
+       "fixed rate: h2load -c$FIXED_CLIENTS --rps $(awk -v r="$FIXED_RPS" -v c="$FIXED_CLIENTS" 'BEGIN{printf "%g", r/c}') per connection (= $FIXED_RPS req/s;" \
+       "h1: median of $ROUNDS rounds in turn, after ${FIXED_WARMUP_SECS}s at that rate)"
   echo "CPUus/req: utime+stime of the target's processes per request (backend row: backend nginx; proxy rows: the proxy only)"
   echo "cores: CPU of the target / wall time; gen: CPU of the load generator / wall time"
   echo "other: busy CPUs not charged to target, backend or generator (kernel softirq threads, other work on the host: high = noisy run)"
@@ -662,6 +680,7 @@ report() {
     "$(ratio "$(get nginx h1 sat_rps)" "$(get backend h1 sat_rps)")" "-"
   echo
   echo "h1 saturation round by round, Sentinel/nginx: throughput $(round_ratios sat_rps); CPU per request $(round_ratios sat_cpu)"
+  echo "h1 fixed rate round by round, Sentinel/nginx: p99 $(round_ratios fixed_p99); CPU per request $(round_ratios fixed_cpu)"
   echo "Sentinel upstream connection reuse during the h1 saturation runs: $(get sentinel h1 reuse)" \
        "(1 - opened/attempts: $(get sentinel h1 opened) connections opened for $(get sentinel h1 attempts) requests)"
   local k noisy=""
