@@ -71,6 +71,13 @@ final class RawHttp1 implements AutoCloseable {
         return this;
     }
 
+    /** Writes {@code length} bytes of {@code data} from {@code offset}, as they are. */
+    RawHttp1 send(byte[] data, int offset, int length) throws IOException {
+        socket.getOutputStream().write(data, offset, length);
+        socket.getOutputStream().flush();
+        return this;
+    }
+
     /** Writes {@code body} as chunks, cycling through chunk {@code sizes}, then the last chunk. */
     RawHttp1 sendChunked(byte[] body, int... sizes) throws IOException {
         OutputStream out = socket.getOutputStream();

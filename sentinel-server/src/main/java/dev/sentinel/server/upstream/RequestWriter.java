@@ -47,6 +47,8 @@ final class RequestWriter implements Callback {
     /** What to do once the request was written: {@code null}, an action waiting, or {@link #DONE}. */
     private final AtomicReference<Runnable> whenDone = new AtomicReference<>();
     private volatile boolean abandoned;
+    /** Whether the next body chunk is awaited from the client: the upstream is not the one keeping us waiting. */
+    private volatile boolean awaitingClient;
     /** Whether a write is under way, and whether it completed within the call that made it. */
     private final AtomicInteger writing = new AtomicInteger(IDLE);
 
@@ -79,6 +81,11 @@ final class RequestWriter implements Callback {
     /** Whether the whole request is written or being written: nothing of it is left to read from the client. */
     boolean isLastWritten() {
         return lastWritten;
+    }
+
+    /** Whether the request waits for the client to send more of its body. */
+    boolean awaitsClient() {
+        return awaitingClient;
     }
 
     /** Runs {@code action} once the whole request was written: now, or when its last write completes. */
@@ -139,12 +146,14 @@ final class RequestWriter implements Callback {
     }
 
     private void pump() {
+        awaitingClient = false;
         while (true) {
             if (abandoned || exchange.isEnded()) {
                 return;
             }
             Content.Chunk next = exchange.body.read();
             if (next == null) {
+                awaitingClient = true;
                 exchange.body.demand(pump);
                 return;
             }

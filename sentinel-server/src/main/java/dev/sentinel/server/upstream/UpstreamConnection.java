@@ -248,12 +248,23 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         }
     }
 
+    /**
+     * The connection was silent for its idle timeout. While the exchange waits on its client (a response slice
+     * or head the listener still holds, a request body the client has not sent yet) the silence is not the
+     * upstream's: the client's own timeouts bound that wait, and the timer starts over. Otherwise the exchange
+     * fails with the timeout, and an idle pooled connection closes.
+     */
     @Override
     public boolean onIdleExpired(TimeoutException timeout) {
         UpstreamExchange current = exchange;
-        if (current != null) {
-            current.abort(timeout);
+        if (current == null) {
+            return true;
         }
+        int held = slice.get();
+        if (held == SLICE_HANDED || held == SLICE_WAITING || writer.awaitsClient()) {
+            return false;
+        }
+        current.abort(timeout);
         return true;
     }
 
