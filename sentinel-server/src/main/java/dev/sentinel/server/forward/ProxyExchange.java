@@ -56,11 +56,11 @@ final class ProxyExchange {
                   UpstreamMetrics upstreamMetrics) {
         this.request = request;
         this.response = response;
-        this.callback = callback;
         this.forward = forward;
         this.pool = forward.pool();
         this.upstreamMetrics = upstreamMetrics;
         this.body = ClientBody.of(request);
+        this.callback = body == null ? callback : body.releasingUnsent(callback);
     }
 
     /** Admits the request through the route's breaker, leases a target and sends the first attempt. */
