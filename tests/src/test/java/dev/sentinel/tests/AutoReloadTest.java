@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.net.URI;
@@ -14,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** {@code system { auto-reload #true }}: saving the config file is enough, and a bad save changes nothing. */
@@ -37,7 +36,7 @@ class AutoReloadTest {
             Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             awaitStatus(port, "/v2", 200);
             assertEquals(404, get(port, "/v1"));
-            assertEquals(1, metric(port, SUCCESS));
+            assertEquals(1, Metrics.value(port, SUCCESS));
 
             Files.writeString(file, "routes {");
             awaitMetric(port, FAILURE, 1);
@@ -48,8 +47,8 @@ class AutoReloadTest {
             // In place, as most editors and `>` do.
             Files.writeString(file, config(port, "/v3"));
             awaitStatus(port, "/v3", 200);
-            assertEquals(2, metric(port, SUCCESS));
-            assertEquals(1, metric(port, FAILURE));
+            assertEquals(2, Metrics.value(port, SUCCESS));
+            assertEquals(1, Metrics.value(port, FAILURE));
         }
     }
 
@@ -80,13 +79,6 @@ class AutoReloadTest {
                 HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
-    private static double metric(int port, String series) throws Exception {
-        String text = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
     private static void awaitStatus(int port, String path, int status) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
         while (get(port, path) != status) {
@@ -99,9 +91,9 @@ class AutoReloadTest {
 
     private static void awaitMetric(int port, String series, double value) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (metric(port, series) != value) {
+        while (Metrics.value(port, series) != value) {
             if (System.nanoTime() > deadline) {
-                fail(series + " is " + metric(port, series) + ", expected " + value);
+                fail(series + " is " + Metrics.value(port, series) + ", expected " + value);
             }
             Thread.sleep(50);
         }

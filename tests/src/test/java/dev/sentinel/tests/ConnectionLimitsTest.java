@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinel.tests.support.Backend;
+import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.IOException;
@@ -20,8 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -208,8 +207,7 @@ class ConnectionLimitsTest {
                 InputStream in = socket.getInputStream();
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 if (text.startsWith("HTTP/1.1 200")) {
-                    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
-                    return m.find() ? Double.parseDouble(m.group(1)) : 0;
+                    return Metrics.value(text, series);
                 }
             } catch (IOException e) {
                 // refused while the places of just-closed connections are given back

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Dist;
+import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.IOException;
@@ -23,8 +24,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
@@ -254,8 +253,7 @@ class IpFilterTest {
                     .getBytes(StandardCharsets.US_ASCII));
             String text = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(text.startsWith("HTTP/1.1 200"), text);
-            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(DENIED) + " (\\S+)").matcher(text);
-            return m.find() ? Double.parseDouble(m.group(1)) : 0;
+            return Metrics.value(text, DENIED);
         }
     }
 

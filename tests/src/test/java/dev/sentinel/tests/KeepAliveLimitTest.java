@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinel.tests.support.Backend;
+import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.IOException;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -120,8 +119,7 @@ class KeepAliveLimitTest {
     private static double metric(String series) throws IOException {
         try (RawHttp1 raw = RawHttp1.open(unlimited)) {
             String text = raw.send(get("/metrics")).read().text();
-            Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
-            return m.find() ? Double.parseDouble(m.group(1)) : 0;
+            return Metrics.value(text, series);
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sentinel.tests.support.Backend;
+import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.ByteArrayInputStream;
@@ -19,8 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.eclipse.jetty.util.Callback;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,7 +119,7 @@ class MetricsTest {
 
     @Test
     void requestsAreCountedByRouteMethodAndStatus() throws Exception {
-        double before = value(scrape(), API_200);
+        double before = Metrics.value(scrape(), API_200);
         for (int i = 0; i < 3; i++) {
             assertEquals(200, send("GET", port, "/api/count/" + i).statusCode());
         }
@@ -129,7 +128,7 @@ class MetricsTest {
 
     @Test
     void durationHistogramCountsEveryRequestOfTheRoute() throws Exception {
-        double before = value(scrape(), API_DURATION_COUNT);
+        double before = Metrics.value(scrape(), API_DURATION_COUNT);
         for (int i = 0; i < 4; i++) {
             send(i % 2 == 0 ? "GET" : "POST", port, "/api/timed/" + i);
         }
@@ -143,8 +142,8 @@ class MetricsTest {
         String post = "sentinel_requests_total{method=\"POST\",route=\"api\",status=\"200\"}";
         String other = "sentinel_requests_total{method=\"OTHER\",route=\"api\",status=\"200\"}";
         String text = scrape();
-        double posts = value(text, post);
-        double others = value(text, other);
+        double posts = Metrics.value(text, post);
+        double others = Metrics.value(text, other);
         send("POST", port, "/api/post");
         send("PURGE", port, "/api/purge");
         awaitValue(post, posts + 1);
@@ -154,7 +153,7 @@ class MetricsTest {
     @Test
     void unmatchedRequestCountsUnderRouteNone() throws Exception {
         String series = "sentinel_requests_total{method=\"GET\",route=\"none\",status=\"404\"}";
-        double before = value(scrape(), series);
+        double before = Metrics.value(scrape(), series);
         assertEquals(404, send("GET", port, "/no/such/route").statusCode());
         awaitValue(series, before + 1);
     }
@@ -162,7 +161,7 @@ class MetricsTest {
     @Test
     void upstreamFailuresAreCountedWithTheStatusTheClientGot() throws Exception {
         String series = "sentinel_requests_total{method=\"GET\",route=\"down\",status=\"502\"}";
-        double before = value(scrape(), series);
+        double before = Metrics.value(scrape(), series);
         assertEquals(502, send("GET", port, "/down/x").statusCode());
         awaitValue(series, before + 1);
     }
@@ -186,14 +185,14 @@ class MetricsTest {
 
     @Test
     void dedicatedListenerServesTheSameMetricsAtItsPath() throws Exception {
-        double before = value(scrape(), API_200);
+        double before = Metrics.value(scrape(), API_200);
         send("GET", port, "/api/dedicated");
         String viaRoute = awaitValue(API_200, before + 1);
         HttpResponse<String> dedicated = send("GET", metricsPort, "/prom");
         assertEquals(200, dedicated.statusCode());
         assertTrue(dedicated.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
-        assertEquals(value(viaRoute, API_200), value(dedicated.body(), API_200), dedicated.body());
-        assertEquals(value(viaRoute, API_DURATION_COUNT), value(dedicated.body(), API_DURATION_COUNT));
+        assertEquals(Metrics.value(viaRoute, API_200), Metrics.value(dedicated.body(), API_200), dedicated.body());
+        assertEquals(Metrics.value(viaRoute, API_DURATION_COUNT), Metrics.value(dedicated.body(), API_DURATION_COUNT));
     }
 
     @Test
@@ -226,8 +225,8 @@ class MetricsTest {
         String in = "sentinel_request_body_bytes_total{route=\"api\"}";
         String out = "sentinel_response_body_bytes_total{route=\"api\"}";
         String text = scrape();
-        double inBefore = value(text, in);
-        double outBefore = value(text, out);
+        double inBefore = Metrics.value(text, in);
+        double outBefore = Metrics.value(text, out);
         byte[] body = "x".repeat(3000).getBytes(StandardCharsets.US_ASCII);
         HttpResponse<String> fixed = CLIENT.send(HttpRequest.newBuilder(uri("/api/bytes"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
@@ -244,7 +243,7 @@ class MetricsTest {
     @Test
     void aStreamedResponseCountsItsBytesAndACutShortOneCountsWhatWasSent() throws Exception {
         String out = "sentinel_response_body_bytes_total{route=\"stream\"}";
-        double before = value(scrape(), out);
+        double before = Metrics.value(scrape(), out);
         HttpResponse<String> chunked = send("GET", port, "/stream/chunked");
         assertEquals("first-chunk;second-chunk", chunked.body());
         awaitValue(out, before + chunked.body().length());
@@ -266,7 +265,7 @@ class MetricsTest {
             assertTrue(received > 0, cutShort.toString());
         }
         String text = awaitAtLeast(out, before + chunked.body().length() + received);
-        double counted = value(text, out) - before - chunked.body().length();
+        double counted = Metrics.value(text, out) - before - chunked.body().length();
         assertTrue(counted <= CUT_SENT, "counted " + counted + " bytes of a response cut after " + CUT_SENT);
     }
 
@@ -275,15 +274,15 @@ class MetricsTest {
         String attempts = "sentinel_upstream_attempts_total{upstream=\"be\"}";
         String opened = "sentinel_upstream_connections_opened_total{upstream=\"be\"}";
         String text = scrape();
-        double attemptsBefore = value(text, attempts);
-        double openedBefore = value(text, opened);
+        double attemptsBefore = Metrics.value(text, attempts);
+        double openedBefore = Metrics.value(text, opened);
         for (int i = 0; i < 5; i++) {
             assertEquals(200, send("GET", port, "/api/reuse/" + i).statusCode());
         }
         text = awaitValue(attempts, attemptsBefore + 5);
         // One at most (when no pooled connection was left from earlier tests); the others reuse it.
-        assertTrue(value(text, opened) - openedBefore <= 1, text);
-        assertEquals(value(text, opened), value(text, "sentinel_upstream_connect_duration_seconds_count{upstream=\"be\"}"),
+        assertTrue(Metrics.value(text, opened) - openedBefore <= 1, text);
+        assertEquals(Metrics.value(text, opened), Metrics.value(text, "sentinel_upstream_connect_duration_seconds_count{upstream=\"be\"}"),
                 "every connection opened is timed:\n" + text);
     }
 
@@ -291,15 +290,15 @@ class MetricsTest {
     void aNewConnectionIsCountedAndItsConnectTimed() throws Exception {
         assertEquals(200, send("GET", port, "/fresh/1").statusCode());
         String text = awaitValue("sentinel_upstream_connections_opened_total{upstream=\"fresh\"}", 1);
-        assertEquals(1, value(text, "sentinel_upstream_connect_duration_seconds_count{upstream=\"fresh\"}"), text);
-        assertTrue(value(text, "sentinel_upstream_connect_duration_seconds_sum{upstream=\"fresh\"}") > 0, text);
-        assertEquals(1, value(text, "sentinel_upstream_attempts_total{upstream=\"fresh\"}"), text);
+        assertEquals(1, Metrics.value(text, "sentinel_upstream_connect_duration_seconds_count{upstream=\"fresh\"}"), text);
+        assertTrue(Metrics.value(text, "sentinel_upstream_connect_duration_seconds_sum{upstream=\"fresh\"}") > 0, text);
+        assertEquals(1, Metrics.value(text, "sentinel_upstream_attempts_total{upstream=\"fresh\"}"), text);
     }
 
     @Test
     void aRefusedConnectionCountsAsAnUpstreamFailure() throws Exception {
         String series = "sentinel_upstream_failures_total{reason=\"connect_failure\",upstream=\"down\"}";
-        double before = value(scrape(), series);
+        double before = Metrics.value(scrape(), series);
         assertEquals(502, send("GET", port, "/down/refused").statusCode());
         awaitValue(series, before + 1);
     }
@@ -307,16 +306,16 @@ class MetricsTest {
     @Test
     void requestsWithABodyRecordHowLongItWaitedOnTheUpstream() throws Exception {
         String count = "sentinel_upstream_write_pending_seconds_count{upstream=\"be\"}";
-        double before = value(scrape(), count);
+        double before = Metrics.value(scrape(), count);
         CLIENT.send(HttpRequest.newBuilder(uri("/api/pending")).POST(HttpRequest.BodyPublishers.ofString("payload"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         String text = awaitValue(count, before + 1);
         assertTrue(text.contains("sentinel_upstream_write_pending_seconds_bucket{upstream=\"be\",le=\"0.001\"}"), text);
         assertTrue(text.contains("sentinel_upstream_write_pending_seconds_bucket{upstream=\"be\",le=\"10.0\"}"), text);
         // A request without a body has nothing to wait for and is not observed.
-        double gets = value(text, API_200);
+        double gets = Metrics.value(text, API_200);
         send("GET", port, "/api/no-body");
-        assertEquals(before + 1, value(awaitValue(API_200, gets + 1), count));
+        assertEquals(before + 1, Metrics.value(awaitValue(API_200, gets + 1), count));
     }
 
     private static URI uri(String path) {
@@ -334,19 +333,13 @@ class MetricsTest {
         return response.body();
     }
 
-    /** A series' value in the text format, 0 when it is absent. */
-    private static double value(String text, String series) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
-    }
-
     /** Scrapes until {@code series} is at least {@code minimum}. */
     private static String awaitAtLeast(String series, double minimum) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         String text = scrape();
-        while (value(text, series) < minimum) {
+        while (Metrics.value(text, series) < minimum) {
             if (System.nanoTime() > deadline) {
-                fail(series + " is " + value(text, series) + ", expected at least " + minimum + ":\n" + text);
+                fail(series + " is " + Metrics.value(text, series) + ", expected at least " + minimum + ":\n" + text);
             }
             text = scrape();
         }
@@ -357,9 +350,9 @@ class MetricsTest {
     private static String awaitValue(String series, double expected) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         String text = scrape();
-        while (value(text, series) != expected) {
-            if (value(text, series) > expected || System.nanoTime() > deadline) {
-                fail(series + " is " + value(text, series) + ", expected " + expected + ":\n" + text);
+        while (Metrics.value(text, series) != expected) {
+            if (Metrics.value(text, series) > expected || System.nanoTime() > deadline) {
+                fail(series + " is " + Metrics.value(text, series) + ", expected " + expected + ":\n" + text);
             }
             text = scrape();
         }

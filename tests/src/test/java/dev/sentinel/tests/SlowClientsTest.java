@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sentinel.tests.support.Backend;
+import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.IOException;
@@ -28,8 +29,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +91,7 @@ class SlowClientsTest {
     @Test
     @Timeout(30)
     void aClientTricklingItsHeadersIsCutAtTheRequestTimeoutThoughBytesKeepComing() throws Exception {
-        double before = metric(port, HEADER_TIMEOUT);
+        double before = Metrics.value(port, HEADER_TIMEOUT);
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = socket.getOutputStream();
             out.write("GET /trickle HTTP/1.1\r\nHost: sentinel\r\nX-Trickle: ".getBytes(StandardCharsets.US_ASCII));
@@ -110,7 +109,7 @@ class SlowClientsTest {
             assertTrue(elapsedMillis >= REQUEST_TIMEOUT_SECS * 1000L - 300, "cut too early: " + elapsedMillis + " ms");
             assertTrue(sent >= 4 * REQUEST_TIMEOUT_SECS - 2, "bytes kept coming until the cut: " + sent);
         }
-        assertEquals(before + 1, metric(port, HEADER_TIMEOUT));
+        assertEquals(before + 1, Metrics.value(port, HEADER_TIMEOUT));
     }
 
     @Test
@@ -138,7 +137,7 @@ class SlowClientsTest {
     @Test
     @Timeout(30)
     void aBodySlowerThanTheMinimumRateGets408AndTheConnectionCloses() throws Exception {
-        double before = metric(port, BODY_TOO_SLOW);
+        double before = Metrics.value(port, BODY_TOO_SLOW);
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = socket.getOutputStream();
             out.write("POST /upload HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 100000\r\n\r\n"
@@ -162,7 +161,7 @@ class SlowClientsTest {
             assertTrue(response.contains("\r\nConnection: close\r\n"), response);
             assertTrue(response.contains("\"status\":408"), response);
         }
-        assertEquals(before + 1, metric(port, BODY_TOO_SLOW));
+        assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
     }
 
     @Test
@@ -208,7 +207,7 @@ class SlowClientsTest {
                     slowloris.cut() + " of " + connections + " cut");
             long firstCutAfter = TimeUnit.NANOSECONDS.toMillis(slowloris.firstCut() - slowloris.started());
             assertTrue(firstCutAfter >= timeoutSecs * 1000L - 500, "first cut after " + firstCutAfter + " ms");
-            assertEquals(connections, metric(slowPort, HEADER_TIMEOUT), "each cut is counted");
+            assertEquals(connections, Metrics.value(slowPort, HEADER_TIMEOUT), "each cut is counted");
             assertEquals(200, CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + slowPort + "/after"))
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
         }
@@ -237,14 +236,6 @@ class SlowClientsTest {
         } catch (SocketTimeoutException e) {
             return true;
         }
-    }
-
-    private static double metric(int listenerPort, String series) throws Exception {
-        HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + listenerPort + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(response.body());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
     /**

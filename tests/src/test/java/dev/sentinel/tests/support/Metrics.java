@@ -29,7 +29,12 @@ public final class Metrics {
         if (response.statusCode() != 200) {
             throw new IOException("metrics answered " + response.statusCode());
         }
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(response.body());
+        return value(response.body(), series);
+    }
+
+    /** The value of {@code series} in a scrape's {@code text}; 0 when the series is not there yet. */
+    public static double value(String text, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " (\\S+)").matcher(text);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 }
