@@ -3,6 +3,9 @@ package dev.sentinel.server.jmx;
 import dev.sentinel.server.observability.ProxyMetrics;
 import java.lang.management.ManagementFactory;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.SequencedSet;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -14,17 +17,19 @@ import javax.management.ObjectName;
 /**
  * Sentinel's MXBeans in the platform MBean server, where jconsole and remote JMX find them: registers
  * them, keeps the {@code type=Route} beans in step with the configuration in force, and unregisters
- * everything on {@link #close()}.
+ * everything on {@link #close()}, newest first, so that the first bean registered (the server's) is the
+ * last to go and its disappearance means the export is closed.
  */
 public final class JmxExport implements AutoCloseable {
     private static final Pattern PLAIN_ID = Pattern.compile("[A-Za-z0-9._-]+");
 
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
-    private final Set<ObjectName> registered = ConcurrentHashMap.newKeySet();
+    /** In registration order; guarded by {@code this}. */
+    private final SequencedSet<ObjectName> registered = new LinkedHashSet<>();
     private final Set<ObjectName> routes = ConcurrentHashMap.newKeySet();
 
     /** Registers {@code mbean} under {@code name}, replacing one left by an earlier server in this JVM. */
-    public void register(ObjectName name, Object mbean) throws JMException {
+    public synchronized void register(ObjectName name, Object mbean) throws JMException {
         if (mbeans.isRegistered(name)) {
             mbeans.unregisterMBean(name);
         }
@@ -65,13 +70,13 @@ public final class JmxExport implements AutoCloseable {
     }
 
     @Override
-    public void close() throws JMException {
-        for (ObjectName name : Set.copyOf(registered)) {
+    public synchronized void close() throws JMException {
+        for (ObjectName name : List.copyOf(registered.reversed())) {
             unregister(name);
         }
     }
 
-    private void unregister(ObjectName name) throws JMException {
+    private synchronized void unregister(ObjectName name) throws JMException {
         registered.remove(name);
         if (mbeans.isRegistered(name)) {
             mbeans.unregisterMBean(name);
