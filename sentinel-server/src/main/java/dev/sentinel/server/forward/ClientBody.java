@@ -35,7 +35,7 @@ final class ClientBody implements Content.Source {
     }
 
     private final Content.Source content;
-    /** What deciding that there is a body read of it: handed out first, or released if never read. */
+    /** The chunk read to find out whether there is a body: handed out first, or released if never read. */
     @SuppressWarnings("unused") // through PEEKED
     private volatile Content.Chunk peeked;
     private volatile Throwable failure;

@@ -7,7 +7,8 @@ import org.eclipse.jetty.util.Callback;
 
 /**
  * The seam between the request path and the bytes: relays a routed request to a target of its upstream
- * pool over that pool's jetty-client, on Jetty's core API, and streams the response back.
+ * pool over that pool's {@link dev.sentinel.server.upstream.UpstreamClient}, on Jetty's core API, and streams
+ * the response back.
  *
  * <p>No servlet layer sits between the connector and the upstream client: the request's own
  * {@link Request}/{@link Response} are relayed chunk by chunk, each written as it arrives (server-sent events

@@ -26,6 +26,7 @@ final class RequestWriter implements Callback {
     private static final int MAX_REQUEST_HEAD_BYTES = 1024 * 1024;
     private static final byte[] REQUEST_LINE_END = " HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final Runnable DONE = () -> { };
+    private static final Runnable FAILED = () -> { };
     private static final int IDLE = 0;
     private static final int WRITING = 1;
     private static final int COMPLETED_INLINE = 2;
@@ -44,8 +45,12 @@ final class RequestWriter implements Callback {
     private Content.Chunk chunk;
     /** Whether the request's last bytes were handed to the socket. */
     private volatile boolean lastWritten;
-    /** What to do once the request was written: {@code null}, an action waiting, or {@link #DONE}. */
+    /**
+     * What to do once the request was written: {@code null}, an action waiting, {@link #DONE}, or {@link #FAILED}
+     * when a write failed.
+     */
     private final AtomicReference<Runnable> whenDone = new AtomicReference<>();
+    private volatile Throwable writeFailure;
     private volatile boolean abandoned;
     /** Whether the next body chunk is awaited from the client: the upstream is not the one keeping us waiting. */
     private volatile boolean awaitingClient;
@@ -78,7 +83,10 @@ final class RequestWriter implements Callback {
         }
     }
 
-    /** Whether the whole request is written or being written: nothing of it is left to read from the client. */
+    /**
+     * Whether the whole request is written or being written: nothing of it is left to read from the client.
+     * False once a write failed, so that the connection is not reused.
+     */
     boolean isLastWritten() {
         return lastWritten;
     }
@@ -88,10 +96,16 @@ final class RequestWriter implements Callback {
         return awaitingClient;
     }
 
-    /** Runs {@code action} once the whole request was written: now, or when its last write completes. */
+    /**
+     * Runs {@code action} once the whole request was written: now, or when its last write completes. When a
+     * write failed instead, the connection is closed and {@code action} never runs.
+     */
     void whenDone(Runnable action) {
-        if (!whenDone.compareAndSet(null, action)) {
+        Runnable prior = whenDone.compareAndExchange(null, action);
+        if (prior == DONE) {
             action.run();
+        } else if (prior == FAILED) {
+            connection.close(writeFailure);
         }
     }
 
@@ -118,10 +132,23 @@ final class RequestWriter implements Callback {
         pump();
     }
 
+    /**
+     * A write failed: the upstream stopped reading the request, and closed or reset the connection. Often it
+     * answered first (a 413, a 401 before the body), so the exchange is left to the response side: a response
+     * that arrives whole is relayed, and otherwise the reset or end of input that follows fails it. The
+     * connection is never reused.
+     */
     @Override
     public void failed(Throwable failure) {
         releaseWritten();
-        connection.failExchange(failure);
+        writeFailure = failure;
+        abandoned = true;
+        lastWritten = false;
+        Runnable waiting = whenDone.getAndSet(FAILED);
+        if (waiting != null) {
+            // The response had ended and the connection waited only for this write to go back to its pool.
+            connection.close(failure);
+        }
     }
 
     @Override
