@@ -63,8 +63,19 @@ final class ProxyExchange {
         this.callback = body == null ? callback : body.releasingUnsent(callback);
     }
 
-    /** Admits the request through the route's breaker, leases a target and sends the first attempt. */
+    /**
+     * Admits the request through the route's breaker, leases a target and sends the first attempt. A failure
+     * on the way (a balancer's bug) fails the response, which Jetty answers with a 500.
+     */
     void start() {
+        try {
+            admitAndSend();
+        } catch (RuntimeException e) {
+            callback.failed(e);
+        }
+    }
+
+    private void admitAndSend() {
         long now = System.nanoTime();
         RouteGuard guard = forward.routeGuard();
         long routeTicket = guard == null ? 0 : guard.admit(now);

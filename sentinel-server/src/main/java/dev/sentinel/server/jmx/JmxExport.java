@@ -3,11 +3,11 @@ package dev.sentinel.server.jmx;
 import dev.sentinel.server.observability.ProxyMetrics;
 import java.lang.management.ManagementFactory;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.SequencedSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import javax.management.JMException;
 import javax.management.MBeanServer;
@@ -26,7 +26,8 @@ public final class JmxExport implements AutoCloseable {
     private final MBeanServer mbeans = ManagementFactory.getPlatformMBeanServer();
     /** In registration order; guarded by {@code this}. */
     private final SequencedSet<ObjectName> registered = new LinkedHashSet<>();
-    private final Set<ObjectName> routes = ConcurrentHashMap.newKeySet();
+    /** Guarded by {@code this}. */
+    private final Set<ObjectName> routes = new HashSet<>();
 
     /** Registers {@code mbean} under {@code name}, replacing one left by an earlier server in this JVM. */
     public synchronized void register(ObjectName name, Object mbean) throws JMException {
@@ -42,8 +43,8 @@ public final class JmxExport implements AutoCloseable {
      * unregisters those the configuration no longer has. Called after each configuration comes into force
      * (reloads are serialised, so calls never overlap).
      */
-    public void routes(Collection<String> routeIds, ProxyMetrics metrics) throws JMException {
-        Set<ObjectName> wanted = ConcurrentHashMap.newKeySet();
+    public synchronized void routes(Collection<String> routeIds, ProxyMetrics metrics) throws JMException {
+        Set<ObjectName> wanted = new HashSet<>();
         for (String id : routeIds) {
             ObjectName name = name("Route", id);
             wanted.add(name);

@@ -134,8 +134,9 @@ final class RequestWriter implements Callback {
 
     /**
      * A write failed: the upstream stopped reading the request, and closed or reset the connection. Often it
-     * answered first (a 413, a 401 before the body), so the exchange is left to the response side: a response
-     * that arrives whole is relayed, and otherwise the reset or end of input that follows fails it. The
+     * answered first (a 413, a 401 before the body), so while the connection is open the exchange is left to
+     * the response side: a response that arrives whole is relayed, and otherwise the reset or end of input
+     * that follows fails it. A closed connection reads nothing more, so its exchange fails here. The
      * connection is never reused.
      */
     @Override
@@ -148,6 +149,10 @@ final class RequestWriter implements Callback {
         if (waiting != null) {
             // The response had ended and the connection waited only for this write to go back to its pool.
             connection.close(failure);
+        } else if (!connection.isOpen()) {
+            // Closed before this exchange was on it (a pooled connection the upstream closed meanwhile): the
+            // close found no exchange to fail.
+            connection.failExchange(failure);
         }
     }
 
