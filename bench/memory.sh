@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # bench/memory.sh: resident memory (RSS) of Sentinel and of nginx holding N idle keep-alive client
-# connections, in the same run, on loopback. Each connection does one GET (proxied to a backend nginx)
-# and then stays open and idle. Prints RSS before and with the connections, and KB per connection.
+# connections, in the same run, on loopback. Each connection does REQUESTS_PER_CONNECTION GETs (default 2,
+# proxied to a backend nginx) and then stays open and idle. Prints RSS before and with the connections, and KB per connection.
 #
 #   bench/memory.sh                      # N=10000
 #   IDLE_CONNECTIONS=2000 bench/memory.sh
+#   REQUESTS_PER_CONNECTION=1 bench/memory.sh
 #
 # Needs nginx, python3, curl, and a file-descriptor limit above N + 1024 (the soft limit is raised to the hard one).
 set -euo pipefail
@@ -12,6 +13,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 N="${IDLE_CONNECTIONS:-10000}"
 CONNECT_CONCURRENCY="${CONNECT_CONCURRENCY:-200}"
+REQUESTS_PER_CONNECTION="${REQUESTS_PER_CONNECTION:-2}"
 SETTLE_SECS="${SETTLE_SECS:-5}"
 SENTINEL_PORT="${SENTINEL_PORT:-18090}"
 BACKEND_PORT="${BACKEND_PORT:-18091}"
@@ -118,7 +120,7 @@ measure() {  # $1 = label, $2 = port, $3 = pid
   base=$(rss_kb "$pid")
   log "$label: RSS $(( base / 1024 )) MB before; opening $N idle keep-alive connections"
   mkfifo "$TMP/$label.in"
-  python3 "$REPO/bench/idle_clients.py" 127.0.0.1 "$port" "$N" "$CONNECT_CONCURRENCY" \
+  python3 "$REPO/bench/idle_clients.py" 127.0.0.1 "$port" "$N" "$CONNECT_CONCURRENCY" "$REQUESTS_PER_CONNECTION" \
     <"$TMP/$label.in" >"$TMP/$label.out" 2>"$RESULTS_DIR/$label.client.log" &
   local client=$!
   exec 3>"$TMP/$label.in"

@@ -87,6 +87,10 @@ public final class Listeners {
         http.setSendXPoweredBy(false);
         http.setRequestHeaderSize(limits.maxHeaderSizeBytes());
         http.setResponseHeaderSize(UpstreamClients.CLIENT_RESPONSE_HEADERS_BYTES);
+        // Jetty's default is a header cache per connection, about 100 KiB once the connection's second request
+        // arrives: a gigabyte of heap at 10 000 kept-alive connections. Without it a request allocates a few
+        // more strings instead.
+        http.setHeaderCacheSize(0);
         HttpCompliancePolicy.configure(http);
         return http;
     }
