@@ -40,5 +40,10 @@ public record PoliciesConfig(
             add = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(add));
             remove = List.copyOf(remove);
         }
+
+        /** Whether there is no edit at all: the request path then skips the header maps altogether. */
+        public boolean isEmpty() {
+            return rename.isEmpty() && set.isEmpty() && add.isEmpty() && remove.isEmpty();
+        }
     }
 }

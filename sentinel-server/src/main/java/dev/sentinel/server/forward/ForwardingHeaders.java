@@ -102,6 +102,9 @@ final class ForwardingHeaders {
 
     /** Applies a route's header edits, to either leg: rename, remove, set, add. */
     static void apply(HeaderOps ops, HttpFields.Mutable headers) {
+        if (ops.isEmpty()) {
+            return;
+        }
         for (Map.Entry<String, String> rename : ops.rename().entrySet()) {
             List<String> values = headers.getValuesList(rename.getKey());
             if (!values.isEmpty()) {
