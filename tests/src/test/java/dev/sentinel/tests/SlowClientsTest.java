@@ -8,6 +8,8 @@ import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
+import dev.sentinel.tests.support.h2.H2Client;
+import dev.sentinel.tests.support.h2.H2Frame;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +27,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,8 +40,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Slow clients are bounded: a header section must be complete within {@code request-timeout-secs} of its
  * first byte, even when bytes keep coming; an idle keep-alive connection lasts {@code keepalive-timeout-secs};
- * a request body slower than {@code min-request-body-rate-bytes-per-sec} gets 408; and a thousand
- * slowloris connections do not keep normal clients from being served.
+ * a request body slower than {@code min-request-body-rate-bytes-per-sec} gets 408, over HTTP/1.1 and HTTP/2;
+ * and a thousand slowloris connections do not keep normal clients from being served.
  */
 class SlowClientsTest {
     private static final int REQUEST_TIMEOUT_SECS = 2;
@@ -160,6 +163,28 @@ class SlowClientsTest {
             assertTrue(response.startsWith("HTTP/1.1 408 "), response);
             assertTrue(response.contains("\r\nConnection: close\r\n"), response);
             assertTrue(response.contains("\"status\":408"), response);
+        }
+        assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
+    }
+
+    /** HTTP/2 ends only the stream: the connection may carry other clients' requests (a shared proxy's). */
+    @Test
+    @Timeout(30)
+    void aBodySlowerThanTheMinimumRateOverHttp2Gets408OnItsStreamAndTheConnectionGoesOn() throws Exception {
+        double before = Metrics.value(port, BODY_TOO_SLOW);
+        try (H2Client h2 = H2Client.connect(port)) {
+            h2.headers(1, h2.request("POST", "/upload"), false);
+            long start = System.nanoTime();
+            Optional<H2Frame> answer = Optional.empty();
+            // 10 bytes/s against the default minimum of 1024 bytes/s.
+            while (answer.isEmpty()) {
+                assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no answer to a slow body");
+                h2.frame(H2Frame.DATA, 0, 1, new byte[] {'x'});
+                answer = h2.poll(f -> f.streamId() == 1 && f.type() == H2Frame.HEADERS, Duration.ofMillis(100));
+            }
+            assertEquals(408, answer.get().status());
+            h2.get(3, "/after");
+            assertEquals(200, h2.awaitStatus(3, Duration.ofSeconds(5)));
         }
         assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
     }

@@ -1,6 +1,7 @@
 package dev.sentinel.server.limits;
 
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 
@@ -27,20 +28,42 @@ public final class RequestLimits {
 
     /** The request, with reads failing as {@link BodyLimitExceeded} once more than {@code maxBytes} arrived. */
     public static Request limitBody(Request request, long maxBytes) {
-        return new BodyLimitedRequest(request, maxBytes);
+        return new BodyLimitedRequest(request, maxBytes, 0, null);
+    }
+
+    /**
+     * As {@link #limitBody(Request, long)}, and on HTTP/2 and later with reads failing as
+     * {@link BodyRate#failure()} once the body is slower than {@code minBytesPerSecond}, when
+     * {@code onTooSlow} runs. An HTTP/1 connection judges the rate itself ({@code GuardedHttpConnection}),
+     * since it must also close; Jetty has no such hook for an HTTP/2 stream.
+     */
+    public static Request limitBody(Request request, long maxBytes, int minBytesPerSecond, Runnable onTooSlow) {
+        boolean http2 = request.getConnectionMetaData().getHttpVersion().getVersion()
+                >= HttpVersion.HTTP_2.getVersion();
+        return new BodyLimitedRequest(request, maxBytes, http2 ? minBytesPerSecond : 0, onTooSlow);
     }
 
     private static final class BodyLimitedRequest extends Request.Wrapper {
         private final long maxBytes;
+        /** 0 when the rate is not judged here. */
+        private final int minBytesPerSecond;
+        private final Runnable onTooSlow;
         private long received;
+        private BodyRate rate;
+        private Content.Chunk tooSlow;
 
-        BodyLimitedRequest(Request wrapped, long maxBytes) {
+        BodyLimitedRequest(Request wrapped, long maxBytes, int minBytesPerSecond, Runnable onTooSlow) {
             super(wrapped);
             this.maxBytes = maxBytes;
+            this.minBytesPerSecond = minBytesPerSecond;
+            this.onTooSlow = onTooSlow;
         }
 
         @Override
         public Content.Chunk read() {
+            if (tooSlow != null) {
+                return tooSlow;
+            }
             Content.Chunk chunk = super.read();
             if (chunk == null || Content.Chunk.isFailure(chunk)) {
                 return chunk;
@@ -50,7 +73,19 @@ public final class RequestLimits {
                 chunk.release();
                 return Content.Chunk.from(new BodyLimitExceeded(maxBytes), true);
             }
-            return chunk;
+            if (minBytesPerSecond == 0 || !chunk.hasRemaining() || chunk.isLast()) {
+                return chunk;
+            }
+            if (rate == null) {
+                rate = new BodyRate(minBytesPerSecond);
+            }
+            if (!rate.tooSlowAfter(chunk.remaining())) {
+                return chunk;
+            }
+            chunk.release();
+            onTooSlow.run();
+            tooSlow = rate.failure();
+            return tooSlow;
         }
     }
 }

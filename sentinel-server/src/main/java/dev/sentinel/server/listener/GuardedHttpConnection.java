@@ -1,5 +1,6 @@
 package dev.sentinel.server.listener;
 
+import dev.sentinel.server.limits.BodyRate;
 import dev.sentinel.server.observability.ProxyMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -13,7 +14,6 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.internal.HttpConnection;
-import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Jetty's HTTP/1.1 connection with Sentinel's bounds in time and count, hooked in through the factory
@@ -26,17 +26,14 @@ import org.eclipse.jetty.util.NanoTime;
  *   <li><b>requests per connection</b>: the response to the {@code keepalive-max-requests}-th request is
  *   generated non-persistent, which makes Jetty's generator add {@code Connection: close} and close after
  *   it, whatever headers the response carries.</li>
- *   <li><b>body rate</b>: once a body has been arriving for a second, its average rate must stay at or above
- *   {@code min-request-body-rate-bytes-per-sec}; below it the next read fails with a
- *   {@link TimeoutException}, which the forwarding engine answers 408, and the connection closes.</li>
+ *   <li><b>body rate</b> ({@link BodyRate}): a body found too slow fails its next read with a
+ *   {@link TimeoutException}, which the forwarding engine answers 408, and the connection closes. HTTP/2
+ *   streams are judged by {@link dev.sentinel.server.limits.RequestLimits#limitBody} instead: Jetty offers no hook there.</li>
  * </ul>
  */
 final class GuardedHttpConnection extends HttpConnection {
     static final String HEADER_TIMEOUT = "header_timeout";
     static final String KEEPALIVE_MAX_REQUESTS = "keepalive_max_requests";
-    static final String BODY_TOO_SLOW = "body_too_slow";
-    /** A body is judged on its average rate only after this long, so one late packet is not a slow client. */
-    private static final long BODY_RATE_GRACE_MILLIS = 1000;
 
     /** The bounds of one listener. */
     record Bounds(Duration headerTimeout, int maxRequests, int minBodyBytesPerSecond, ProxyMetrics metrics) {
@@ -137,13 +134,9 @@ final class GuardedHttpConnection extends HttpConnection {
         }
     }
 
-    /**
-     * Measures the body as the application reads it. Reads are never concurrent (Jetty's contract), and
-     * each happens-after the previous one through Jetty's demand hand-off, so plain fields suffice.
-     */
+    /** Measures the body as the application reads it; the rate's state only once a body arrives. */
     private final class RateCheckedStream extends HttpStreamOverHTTP1 {
-        private long firstByteNanos;
-        private long bytes;
+        private BodyRate rate;
         private Content.Chunk tooSlow;
 
         RateCheckedStream(String method, String uri, HttpVersion version) {
@@ -159,21 +152,16 @@ final class GuardedHttpConnection extends HttpConnection {
             if (chunk == null || !chunk.hasRemaining() || chunk.isLast()) {
                 return chunk;
             }
-            long now = NanoTime.now();
-            if (bytes == 0) {
-                firstByteNanos = now;
+            if (rate == null) {
+                rate = new BodyRate(bounds.minBodyBytesPerSecond());
             }
-            bytes += chunk.remaining();
-            long elapsedMillis = NanoTime.millisElapsed(firstByteNanos, now);
-            boolean judged = elapsedMillis >= BODY_RATE_GRACE_MILLIS;
-            if (!judged || bytes * 1000 >= bounds.minBodyBytesPerSecond() * elapsedMillis) {
+            if (!rate.tooSlowAfter(chunk.remaining())) {
                 return chunk;
             }
             chunk.release();
             getGenerator().setPersistent(false);
-            bounds.metrics().requestRefused(BODY_TOO_SLOW);
-            tooSlow = Content.Chunk.from(new TimeoutException("request body arrived slower than "
-                    + bounds.minBodyBytesPerSecond() + " bytes/s"), true);
+            bounds.metrics().requestRefused(BodyRate.TOO_SLOW);
+            tooSlow = rate.failure();
             return tooSlow;
         }
     }

@@ -10,6 +10,7 @@ import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.forward.ForwardRequest;
 import dev.sentinel.server.forward.ForwardingEngine;
 import dev.sentinel.server.forward.ResponseStamp;
+import dev.sentinel.server.limits.BodyRate;
 import dev.sentinel.server.limits.Refusal;
 import dev.sentinel.server.limits.RequestFraming;
 import dev.sentinel.server.limits.RequestLimits;
@@ -42,16 +43,25 @@ final class RequestHandler extends Handler.Abstract {
     private final AtomicBoolean draining;
     private final ForwardingEngine forwardingEngine;
     private final boolean accessLogged;
+    private final int minBodyBytesPerSecond;
+    private final Runnable bodyTooSlow;
 
-    /** @param accessLogged whether an access log reads each request's {@link RequestFacts} (fixed until restart) */
+    /**
+     * @param accessLogged          whether an access log reads each request's {@link RequestFacts}
+     * @param minBodyBytesPerSecond {@code min-request-body-rate-bytes-per-sec}, which, like the listeners that
+     *                              judge it on HTTP/1, is fixed until restart
+     */
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
-                   AtomicBoolean draining, ForwardingEngine forwardingEngine, boolean accessLogged) {
+                   AtomicBoolean draining, ForwardingEngine forwardingEngine, boolean accessLogged,
+                   int minBodyBytesPerSecond) {
         this.current = current;
         this.builtins = builtins;
         this.metrics = metrics;
         this.draining = draining;
         this.forwardingEngine = forwardingEngine;
         this.accessLogged = accessLogged;
+        this.minBodyBytesPerSecond = minBodyBytesPerSecond;
+        this.bodyTooSlow = () -> metrics.requestRefused(BodyRate.TOO_SLOW);
     }
 
     @Override
@@ -111,7 +121,7 @@ final class RequestHandler extends Handler.Abstract {
             return;
         }
         ClientOrigin origin = new ClientOrigin(authority(request), forwardedFor(request));
-        Request limited = RequestLimits.limitBody(request, maxBody);
+        Request limited = RequestLimits.limitBody(request, maxBody, minBodyBytesPerSecond, bodyTooSlow);
 
         FilterChain filters = snapshot.filters(route.id());
         if (filters.isEmpty()) {

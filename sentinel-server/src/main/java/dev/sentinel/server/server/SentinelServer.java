@@ -118,7 +118,8 @@ public final class SentinelServer extends ContainerLifeCycle {
         clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool(), metrics);
         Builtins builtins = new Builtins(metrics, startedAt, draining);
         Handler requestPath = new RequestHandler(current, builtins, metrics, draining, new ForwardingEngine(metrics),
-                initialConfig.observability().accessLog() != null);
+                initialConfig.observability().accessLog() != null,
+                initialConfig.limits().minRequestBodyRateBytesPerSec());
         MetricsEndpoint endpoint = initialConfig.observability().metrics();
         if (endpoint != null) {
             server.addConnector(Listeners.newPlainConnector(server,
