@@ -35,7 +35,11 @@ class ConnectionMemoryTest {
     @Test
     void aReusedKeepAliveConnectionCostsKilobytesOfHeapNotAHeaderCache() throws Exception {
         int port = Ports.free();
-        try (Backend backend = Backend.echo(); Sentinel sentinel = Sentinel.start("""
+        // Cache-Control is one of the fields Jetty's cache keeps: the upstream side's parser would build one too.
+        try (Backend backend = Backend.start((received, response, callback) -> {
+            response.getHeaders().put("Cache-Control", "no-store");
+            Backend.text(response, callback, 200, "item");
+        }); Sentinel sentinel = Sentinel.start("""
                 system { worker-threads 1 }
                 listeners { listener "main" { address "127.0.0.1:%d" } }
                 limits { max-connections-per-client %d }
@@ -46,6 +50,7 @@ class ConnectionMemoryTest {
                 upstreams { upstream "be" { target "%s" } }
                 """.formatted(port, CONNECTIONS * 2, backend.address()))) {
             double before = heapAfterFullGc(sentinel, port);
+            assertTrue(before > 0, "no " + HEAP + " in the metrics");
             List<RawHttp1> connections = new ArrayList<>();
             try {
                 for (int i = 0; i < CONNECTIONS; i++) {
@@ -71,12 +76,17 @@ class ConnectionMemoryTest {
         }
     }
 
-    /** Heap in use right after a full collection ({@code jcmd PID GC.run}), as Sentinel's metrics report it. */
+    /**
+     * Heap in use right after full collections ({@code jcmd PID GC.run}), as Sentinel's metrics report it. Two
+     * of them: the first after start-up still left a few MB that the next one freed.
+     */
     private static double heapAfterFullGc(Sentinel sentinel, int port) throws Exception {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(sentinel.pid()), "GC.run").redirectErrorStream(true).start();
-        String report = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, jcmd.waitFor(), report);
+        for (int i = 0; i < 2; i++) {
+            Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(sentinel.pid()), "GC.run").redirectErrorStream(true).start();
+            String report = new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, jcmd.waitFor(), report);
+        }
         return Metrics.value(port, HEAP);
     }
 }

@@ -9,7 +9,8 @@ package dev.sentinel.server.config;
  * @param maxConnectionsPerClient open connections from one client IP address, across all listeners;
  *                           more are closed at accept
  * @param minRequestBodyRateBytesPerSec a request body arriving slower than this on average (after its
- *                           first second) gets 408 and the connection is closed (Sentinel extension)
+ *                           first second) gets 408; an HTTP/1.1 connection is then closed, an HTTP/2
+ *                           stream ends alone (Sentinel extension)
  */
 public record LimitsConfig(int maxHeaderCount, int maxHeaderSizeBytes, long maxBodySizeBytes,
                            int maxConnectionsPerClient, int minRequestBodyRateBytesPerSec) {

@@ -26,9 +26,11 @@ public final class BodyRate {
         this.minBytesPerSecond = minBytesPerSecond;
     }
 
-    /** Counts {@code count} body bytes as arriving now: {@code true} when the body is too slow from here on. */
-    public boolean tooSlowAfter(int count) {
-        long now = NanoTime.now();
+    /**
+     * Counts {@code count} body bytes as arriving at {@code now} ({@link NanoTime#now()}): {@code true} when the
+     * body is too slow from here on.
+     */
+    public boolean tooSlowAfter(int count, long now) {
         if (bytes == 0) {
             firstByteNanos = now;
         }

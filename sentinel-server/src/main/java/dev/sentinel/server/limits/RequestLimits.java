@@ -4,6 +4,7 @@ import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Checks a request against its limits before it is forwarded, and bounds its body while it streams.
@@ -28,7 +29,7 @@ public final class RequestLimits {
 
     /** The request, with reads failing as {@link BodyLimitExceeded} once more than {@code maxBytes} arrived. */
     public static Request limitBody(Request request, long maxBytes) {
-        return new BodyLimitedRequest(request, maxBytes, 0, null);
+        return new BodyLimitedRequest(request, maxBytes, null, null);
     }
 
     /**
@@ -40,22 +41,21 @@ public final class RequestLimits {
     public static Request limitBody(Request request, long maxBytes, int minBytesPerSecond, Runnable onTooSlow) {
         boolean http2 = request.getConnectionMetaData().getHttpVersion().getVersion()
                 >= HttpVersion.HTTP_2.getVersion();
-        return new BodyLimitedRequest(request, maxBytes, http2 ? minBytesPerSecond : 0, onTooSlow);
+        return new BodyLimitedRequest(request, maxBytes, http2 ? new BodyRate(minBytesPerSecond) : null, onTooSlow);
     }
 
     private static final class BodyLimitedRequest extends Request.Wrapper {
         private final long maxBytes;
-        /** 0 when the rate is not judged here. */
-        private final int minBytesPerSecond;
+        /** {@code null} when the rate is not judged here. */
+        private final BodyRate rate;
         private final Runnable onTooSlow;
         private long received;
-        private BodyRate rate;
         private Content.Chunk tooSlow;
 
-        BodyLimitedRequest(Request wrapped, long maxBytes, int minBytesPerSecond, Runnable onTooSlow) {
+        BodyLimitedRequest(Request wrapped, long maxBytes, BodyRate rate, Runnable onTooSlow) {
             super(wrapped);
             this.maxBytes = maxBytes;
-            this.minBytesPerSecond = minBytesPerSecond;
+            this.rate = rate;
             this.onTooSlow = onTooSlow;
         }
 
@@ -73,13 +73,10 @@ public final class RequestLimits {
                 chunk.release();
                 return Content.Chunk.from(new BodyLimitExceeded(maxBytes), true);
             }
-            if (minBytesPerSecond == 0 || !chunk.hasRemaining() || chunk.isLast()) {
+            if (rate == null || !chunk.hasRemaining() || chunk.isLast()) {
                 return chunk;
             }
-            if (rate == null) {
-                rate = new BodyRate(minBytesPerSecond);
-            }
-            if (!rate.tooSlowAfter(chunk.remaining())) {
+            if (!rate.tooSlowAfter(chunk.remaining(), NanoTime.now())) {
                 return chunk;
             }
             chunk.release();

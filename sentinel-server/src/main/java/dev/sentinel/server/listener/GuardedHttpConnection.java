@@ -14,6 +14,7 @@ import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.internal.HttpConnection;
+import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Jetty's HTTP/1.1 connection with Sentinel's bounds in time and count, hooked in through the factory
@@ -28,7 +29,7 @@ import org.eclipse.jetty.server.internal.HttpConnection;
  *   it, whatever headers the response carries.</li>
  *   <li><b>body rate</b> ({@link BodyRate}): a body found too slow fails its next read with a
  *   {@link TimeoutException}, which the forwarding engine answers 408, and the connection closes. HTTP/2
- *   streams are judged by {@link dev.sentinel.server.limits.RequestLimits#limitBody} instead: Jetty offers no hook there.</li>
+ *   streams are judged by {@code RequestLimits.limitBody} instead: Jetty offers no hook there.</li>
  * </ul>
  */
 final class GuardedHttpConnection extends HttpConnection {
@@ -155,7 +156,7 @@ final class GuardedHttpConnection extends HttpConnection {
             if (rate == null) {
                 rate = new BodyRate(bounds.minBodyBytesPerSecond());
             }
-            if (!rate.tooSlowAfter(chunk.remaining())) {
+            if (!rate.tooSlowAfter(chunk.remaining(), NanoTime.now())) {
                 return chunk;
             }
             chunk.release();

@@ -88,7 +88,8 @@ final class UpstreamConnection extends AbstractConnection.NonBlocking implements
         this.pool = pool;
         this.buffers = buffers;
         this.parser = new HttpParser(this, maxResponseHeadBytes);
-        // No header cache: about 100 KiB per connection from its second response on (see Listeners).
+        // No header cache: about 100 KiB per connection from its second response on, when responses carry a
+        // field Jetty caches (Cache-Control, for one; see Listeners).
         parser.setHeaderCacheSize(0);
     }
 
