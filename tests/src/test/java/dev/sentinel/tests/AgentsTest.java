@@ -13,22 +13,15 @@ import dev.sentinel.tests.support.Dist.Result;
 import dev.sentinel.tests.support.PluginJar;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -174,27 +167,10 @@ class AgentsTest {
     @Test
     @Timeout(30)
     void aBodyTooSlowWhileAnAgentReadsItGets408() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write("POST /body HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 60\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            socket.setSoTimeout(100);
-            long start = System.nanoTime();
-            int first = -1;
-            // 10 bytes/s against the default minimum of 1024 bytes/s: the 60 bytes would take 6 s.
-            while (first < 0) {
-                out.write('x');
-                try {
-                    first = in.read();
-                } catch (SocketTimeoutException e) {
-                    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(5), "no answer to a slow body");
-                }
-            }
-            socket.setSoTimeout(5_000);
-            String response = (char) first + new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(response.startsWith("HTTP/1.1 408 "), response);
-        }
+        // 10 bytes/s against the default minimum of 1024 bytes/s: the 60 bytes would take 6 s.
+        String response = RawHttp1.trickleBodyUntilAnswered(port,
+                "POST /body HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 60\r\n\r\n", Duration.ofSeconds(5));
+        assertTrue(response.startsWith("HTTP/1.1 408 "), response);
         backend.assertNothingReceived(Duration.ofMillis(300));
     }
 

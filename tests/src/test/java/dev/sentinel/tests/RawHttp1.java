@@ -1,5 +1,7 @@
 package dev.sentinel.tests;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -11,6 +13,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +59,32 @@ final class RawHttp1 implements AutoCloseable {
     /** One {@code GET} on a fresh connection that the request asks to close. */
     static Response get(int port, String path) throws IOException {
         return exchange(port, "GET " + path + " HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n");
+    }
+
+    /**
+     * Sends {@code head}, a request head that announces a body, then the body one byte every 100 ms (10 bytes/s)
+     * until an answer arrives, and returns the whole answer as text (the server closes after it). Fails when none
+     * comes within {@code patience}.
+     */
+    static String trickleBodyUntilAnswered(int port, String head, Duration patience) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            InputStream in = socket.getInputStream();
+            socket.setSoTimeout(100);
+            long deadline = System.nanoTime() + patience.toNanos();
+            int first = -1;
+            while (first < 0) {
+                out.write('x');
+                try {
+                    first = in.read();
+                } catch (SocketTimeoutException e) {
+                    assertTrue(System.nanoTime() - deadline < 0, "no answer to a slow body within " + patience);
+                }
+            }
+            socket.setSoTimeout(READ_TIMEOUT_MS);
+            return (char) first + new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
     }
 
     static RawHttp1 open(int port) throws IOException {

@@ -141,29 +141,12 @@ class SlowClientsTest {
     @Timeout(30)
     void aBodySlowerThanTheMinimumRateGets408AndTheConnectionCloses() throws Exception {
         double before = Metrics.value(port, BODY_TOO_SLOW);
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            OutputStream out = socket.getOutputStream();
-            out.write("POST /upload HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 100000\r\n\r\n"
-                    .getBytes(StandardCharsets.US_ASCII));
-            InputStream in = socket.getInputStream();
-            socket.setSoTimeout(100);
-            long start = System.nanoTime();
-            int first = -1;
-            // 10 bytes/s against the default minimum of 1024 bytes/s.
-            while (first < 0) {
-                out.write('x');
-                try {
-                    first = in.read();
-                } catch (SocketTimeoutException e) {
-                    assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10), "no answer to a slow body");
-                }
-            }
-            socket.setSoTimeout(5_000);
-            String response = (char) first + new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(response.startsWith("HTTP/1.1 408 "), response);
-            assertTrue(response.contains("\r\nConnection: close\r\n"), response);
-            assertTrue(response.contains("\"status\":408"), response);
-        }
+        // 10 bytes/s against the default minimum of 1024 bytes/s.
+        String response = RawHttp1.trickleBodyUntilAnswered(port,
+                "POST /upload HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 100000\r\n\r\n", Duration.ofSeconds(10));
+        assertTrue(response.startsWith("HTTP/1.1 408 "), response);
+        assertTrue(response.contains("\r\nConnection: close\r\n"), response);
+        assertTrue(response.contains("\"status\":408"), response);
         assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
     }
 
