@@ -1,13 +1,13 @@
 package dev.sentinel.server.filter;
 
-import dev.sentinel.server.limits.BodyLimitExceeded;
+import dev.sentinel.server.error.ErrorBody;
+import dev.sentinel.server.limits.ClientFailures;
 import dev.sentinel.server.observability.ProxyMetrics;
 import dev.sentinel.spi.Decision;
 import dev.sentinel.spi.Filter;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.server.Request;
@@ -94,12 +94,10 @@ public final class FilterChain {
             }
             Replies.validate(decision);
             return decision;
-        } catch (BodyLimitExceeded e) {
-            return Decision.deny(413, "request body too large");
         } catch (IOException e) {
-            // The client's body could not be read: it went away or sent a broken body (400), or sent it too
-            // slowly (408, as when the forwarding engine reads it).
-            return timedOut(e) ? Decision.deny(408, "request timeout") : Decision.deny(400, "bad request");
+            // The client's body could not be read: answered as when the forwarding engine reads it.
+            int status = ClientFailures.status(e);
+            return Decision.deny(status, ErrorBody.reason(status));
         } catch (Exception | LinkageError e) {
             warnOnce(named, "failed in its request phase", e);
             return Decision.deny(500, "internal error");
@@ -218,15 +216,5 @@ public final class FilterChain {
                 }
             };
         }
-    }
-
-    /** Whether a timeout, wherever Jetty wrapped it, made reading the body fail. */
-    private static boolean timedOut(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof TimeoutException) {
-                return true;
-            }
-        }
-        return false;
     }
 }

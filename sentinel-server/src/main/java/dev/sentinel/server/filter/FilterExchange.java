@@ -229,7 +229,7 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
         return bodyBytes.clone();
     }
 
-    /** The limit failure, wherever Jetty wrapped it, so that it is answered 413. */
+    /** The limit failure, wherever Jetty wrapped it: {@link FilterRequests#body} throws it as itself. */
     private static IOException bodyLimitOr(IOException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BodyLimitExceeded limit) {

@@ -8,7 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.concurrent.TimeoutException;
 
-/** Maps a forwarding failure, on either leg, to the status the client gets. */
+/** Maps a failure on the upstream's leg to the status the client gets ({@code ClientFailures} for the client's). */
 final class FailureStatus {
     private FailureStatus() {
     }
@@ -19,14 +19,6 @@ final class FailureStatus {
             return 413;
         }
         return has(failure, TimeoutException.class) || has(failure, SocketTimeoutException.class) ? 504 : 502;
-    }
-
-    /** Reading the client's body failed: too large is 413, too slow 408, anything else 400. */
-    static int clientLeg(Throwable failure) {
-        if (has(failure, BodyLimitExceeded.class)) {
-            return 413;
-        }
-        return has(failure, TimeoutException.class) ? 408 : 400;
     }
 
     /** The upstream refused or could not be reached: nothing was exchanged with it. */

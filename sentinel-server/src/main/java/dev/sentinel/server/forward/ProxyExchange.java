@@ -5,6 +5,7 @@ import dev.sentinel.server.filter.Replies;
 import dev.sentinel.server.filter.ResponsePhase;
 import dev.sentinel.server.health.CircuitBreaker;
 import dev.sentinel.server.health.RouteGuard;
+import dev.sentinel.server.limits.ClientFailures;
 import dev.sentinel.server.observability.UpstreamMetrics;
 import dev.sentinel.server.upstream.UpstreamListener;
 import dev.sentinel.server.upstream.UpstreamPool;
@@ -225,7 +226,7 @@ final class ProxyExchange {
             retryLater(next);
             return;
         }
-        reply(clientFailure != null ? FailureStatus.clientLeg(clientFailure) : FailureStatus.serverLeg(failure),
+        reply(clientFailure != null ? ClientFailures.status(clientFailure) : FailureStatus.serverLeg(failure),
                 failure);
     }
 
