@@ -117,7 +117,7 @@ class ClientPacedTransfersTest {
 
     @Test
     @Timeout(30)
-    void aBodyThatStopsIsEndedByTheListenersIdleTimeoutAndTheUpstreamIsNotBlamed() throws Exception {
+    void aBodyThatStopsGets408AndTheUpstreamIsNotBlamed() throws Exception {
         double timeoutsBefore = Metrics.value(port, TIMEOUTS);
         try (RawHttp1 raw = RawHttp1.open(port)) {
             raw.send("POST /upload HTTP/1.1\r\nHost: test\r\nContent-Length: 10\r\n\r\n12345");

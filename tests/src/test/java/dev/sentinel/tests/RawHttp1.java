@@ -198,6 +198,11 @@ final class RawHttp1 implements AutoCloseable {
      * True when Sentinel ended the connection: end of stream, or a reset (a close with unread request bytes
      * sends RST). False when it stays open and silent until the read timeout.
      */
+    /** Whether the server sent something that was not read yet. */
+    boolean hasBytesToRead() throws IOException {
+        return in.available() > 0;
+    }
+
     boolean closedByPeer() throws IOException {
         try {
             int b = in.read();

@@ -26,6 +26,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -170,6 +171,68 @@ class SlowClientsTest {
             assertEquals(200, h2.awaitStatus(3, Duration.ofSeconds(5)));
         }
         assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
+    }
+
+    /**
+     * A body that stops is judged while Sentinel waits for it, not when the next byte comes (none will):
+     * 100 bytes pay for the grace second only. Before, it lasted until the idle timeout, which counts no
+     * {@code body_too_slow}, holding the upstream connection all that time.
+     */
+    @Test
+    @Timeout(30)
+    void aBodyThatStopsGets408AsSoonAsItFallsBelowTheMinimumRate() throws Exception {
+        double before = Metrics.value(port, BODY_TOO_SLOW);
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST /stalled HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 100000\r\n\r\n" + "x".repeat(100));
+            RawHttp1.Response response = raw.read();
+            assertEquals(408, response.status(), response.text());
+            assertEquals("close", response.header("Connection"));
+            assertTrue(response.text().contains("\"status\":408"), response.text());
+            assertTrue(raw.closedByPeer(), "the connection closes after the 408");
+        }
+        assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
+    }
+
+    /** HTTP/2: a stream whose headers promise a body that never comes ends with 408; the connection goes on. */
+    @Test
+    @Timeout(30)
+    void anHttp2BodyThatNeverStartsGets408OnItsStream() throws Exception {
+        double before = Metrics.value(port, BODY_TOO_SLOW);
+        try (H2Client h2 = H2Client.connect(port)) {
+            h2.headers(1, h2.request("POST", "/never"), false);
+            assertEquals(408, h2.awaitStatus(1, Duration.ofSeconds(KEEPALIVE_TIMEOUT_SECS * 3)));
+            h2.get(3, "/after");
+            assertEquals(200, h2.awaitStatus(3, Duration.ofSeconds(5)));
+        }
+        assertEquals(before + 1, Metrics.value(port, BODY_TOO_SLOW));
+    }
+
+    /** The rate is read per request from the running configuration, so a reload changes it for the next ones. */
+    @Test
+    @Timeout(60)
+    void aReloadAppliesANewMinimumBodyRateToTheNextRequests() throws Exception {
+        int ownPort = Ports.free();
+        try (Sentinel own = Sentinel.start(config(ownPort, REQUEST_TIMEOUT_SECS,
+                "min-request-body-rate-bytes-per-sec 100000"))) {
+            assertEquals(408, statusOfAnUploadPausedForTwoSeconds(ownPort), "1 KiB pays for 10 ms at 100 KB/s");
+            Files.writeString(own.configFile(), config(ownPort, REQUEST_TIMEOUT_SECS,
+                    "min-request-body-rate-bytes-per-sec 100"));
+            own.signal("HUP");
+            own.awaitOutput("configuration reloaded", Duration.ofSeconds(20));
+            assertEquals(200, statusOfAnUploadPausedForTwoSeconds(ownPort), "1 KiB pays for 10 s at 100 bytes/s");
+        }
+    }
+
+    /** Half of a 2 KiB body, two seconds of silence, then the rest unless the answer came meanwhile. */
+    private static int statusOfAnUploadPausedForTwoSeconds(int port) throws Exception {
+        try (RawHttp1 raw = RawHttp1.open(port)) {
+            raw.send("POST /paused HTTP/1.1\r\nHost: sentinel\r\nContent-Length: 2048\r\n\r\n" + "x".repeat(1024));
+            Thread.sleep(2000);
+            if (!raw.hasBytesToRead()) {
+                raw.send("x".repeat(1024));
+            }
+            return raw.read().status();
+        }
     }
 
     @Test

@@ -1,7 +1,6 @@
 package dev.sentinel.server.limits;
 
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.util.NanoTime;
@@ -29,33 +28,37 @@ public final class RequestLimits {
 
     /** The request, with reads failing as {@link BodyLimitExceeded} once more than {@code maxBytes} arrived. */
     public static Request limitBody(Request request, long maxBytes) {
-        return new BodyLimitedRequest(request, maxBytes, null, null);
+        return new BodyLimitedRequest(request, maxBytes, 0, null);
     }
 
     /**
-     * As {@link #limitBody(Request, long)}, and on HTTP/2 and later with reads failing as
-     * {@link BodyRate#failure()} once the body is slower than {@code minBytesPerSecond}, when
-     * {@code onTooSlow} runs. An HTTP/1 connection judges the rate itself ({@code GuardedHttpConnection}),
-     * since it must also close; Jetty has no such hook for an HTTP/2 stream.
+     * As {@link #limitBody(Request, long)}, and with reads failing as {@link BodyRate#failure()}, answered 408,
+     * once the body is slower than {@code minBytesPerSecond} ({@link BodyRate}), when {@code onTooSlow} runs.
+     * HTTP/2 then ends only that stream. An HTTP/1 connection closes after the response ({@code Connection:
+     * close}): Jetty does so by itself for a request whose body was left unread.
      */
     public static Request limitBody(Request request, long maxBytes, int minBytesPerSecond, Runnable onTooSlow) {
-        boolean http2 = request.getConnectionMetaData().getHttpVersion().getVersion()
-                >= HttpVersion.HTTP_2.getVersion();
-        return new BodyLimitedRequest(request, maxBytes, http2 ? new BodyRate(minBytesPerSecond) : null, onTooSlow);
+        return new BodyLimitedRequest(request, maxBytes, minBytesPerSecond, onTooSlow);
     }
 
+    /**
+     * The body's bounds, applied as it is read. The rate's state is created on the first body byte or wait, so
+     * a request without a body allocates none of it.
+     */
     private static final class BodyLimitedRequest extends Request.Wrapper {
         private final long maxBytes;
-        /** {@code null} when the rate is not judged here. */
-        private final BodyRate rate;
+        /** 0 when the rate is not judged. */
+        private final int minBytesPerSecond;
         private final Runnable onTooSlow;
         private long received;
+        private BodyRate rate;
+        private BodyWaitTimer waits;
         private Content.Chunk tooSlow;
 
-        BodyLimitedRequest(Request wrapped, long maxBytes, BodyRate rate, Runnable onTooSlow) {
+        BodyLimitedRequest(Request wrapped, long maxBytes, int minBytesPerSecond, Runnable onTooSlow) {
             super(wrapped);
             this.maxBytes = maxBytes;
-            this.rate = rate;
+            this.minBytesPerSecond = minBytesPerSecond;
             this.onTooSlow = onTooSlow;
         }
 
@@ -63,6 +66,9 @@ public final class RequestLimits {
         public Content.Chunk read() {
             if (tooSlow != null) {
                 return tooSlow;
+            }
+            if (waits != null && waits.expired()) {
+                return refuseTooSlow();
             }
             Content.Chunk chunk = super.read();
             if (chunk == null || Content.Chunk.isFailure(chunk)) {
@@ -73,13 +79,38 @@ public final class RequestLimits {
                 chunk.release();
                 return Content.Chunk.from(new BodyLimitExceeded(maxBytes), true);
             }
-            if (rate == null || !chunk.hasRemaining() || chunk.isLast()) {
+            if (minBytesPerSecond == 0 || !chunk.hasRemaining() || chunk.isLast()) {
                 return chunk;
             }
-            if (!rate.tooSlowAfter(chunk.remaining(), NanoTime.now())) {
+            if (!rate().tooSlowAfter(chunk.remaining(), NanoTime.now())) {
                 return chunk;
             }
             chunk.release();
+            return refuseTooSlow();
+        }
+
+        /** A wait for the client's bytes lasts at most until the body would be too slow. */
+        @Override
+        public void demand(Runnable onAvailable) {
+            if (minBytesPerSecond == 0 || tooSlow != null) {
+                super.demand(onAvailable);
+                return;
+            }
+            if (waits == null) {
+                waits = new BodyWaitTimer(getComponents().getScheduler(), getComponents().getExecutor());
+                Request.addCompletionListener(getWrapped(), failure -> waits.end());
+            }
+            super.demand(waits.await(onAvailable, rate().silenceAllowedNanos(NanoTime.now())));
+        }
+
+        private BodyRate rate() {
+            if (rate == null) {
+                rate = new BodyRate(minBytesPerSecond);
+            }
+            return rate;
+        }
+
+        private Content.Chunk refuseTooSlow() {
             onTooSlow.run();
             tooSlow = rate.failure();
             return tooSlow;

@@ -36,7 +36,7 @@ final class ConnectionGuards {
         connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
 
         GuardedHttpConnection.Bounds bounds = new GuardedHttpConnection.Bounds(listener.requestTimeout(),
-                listener.keepaliveMaxRequests(), limits.minRequestBodyRateBytesPerSec(), metrics);
+                listener.keepaliveMaxRequests(), metrics);
         List<ConnectionFactory> factories = new ArrayList<>(connector.getConnectionFactories());
         factories.replaceAll(factory -> factory instanceof HttpConnectionFactory http
                 ? new GuardedHttpConnectionFactory(http, bounds) : factory);

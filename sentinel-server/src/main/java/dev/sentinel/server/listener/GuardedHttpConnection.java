@@ -1,20 +1,16 @@
 package dev.sentinel.server.listener;
 
-import dev.sentinel.server.limits.BodyRate;
 import dev.sentinel.server.observability.ProxyMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.http.HttpException;
-import org.eclipse.jetty.http.HttpVersion;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.io.CyclicTimeout;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.internal.HttpConnection;
-import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Jetty's HTTP/1.1 connection with Sentinel's bounds in time and count, hooked in through the factory
@@ -27,17 +23,15 @@ import org.eclipse.jetty.util.NanoTime;
  *   <li><b>requests per connection</b>: the response to the {@code keepalive-max-requests}-th request is
  *   generated non-persistent, which makes Jetty's generator add {@code Connection: close} and close after
  *   it, whatever headers the response carries.</li>
- *   <li><b>body rate</b> ({@link BodyRate}): a body found too slow fails its next read with a
- *   {@link TimeoutException}, which the forwarding engine answers 408, and the connection closes. HTTP/2
- *   streams are judged by {@code RequestLimits.limitBody} instead: Jetty offers no hook there.</li>
  * </ul>
+ * The body rate is judged on the request, for every protocol ({@code limits.RequestLimits.limitBody}).
  */
 final class GuardedHttpConnection extends HttpConnection {
     static final String HEADER_TIMEOUT = "header_timeout";
     static final String KEEPALIVE_MAX_REQUESTS = "keepalive_max_requests";
 
     /** The bounds of one listener. */
-    record Bounds(Duration headerTimeout, int maxRequests, int minBodyBytesPerSecond, ProxyMetrics metrics) {
+    record Bounds(Duration headerTimeout, int maxRequests, ProxyMetrics metrics) {
     }
 
     private final Bounds bounds;
@@ -69,11 +63,6 @@ final class GuardedHttpConnection extends HttpConnection {
     @Override
     protected RequestHandler newRequestHandler() {
         return new BoundedRequestHandler();
-    }
-
-    @Override
-    protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
-        return new RateCheckedStream(method, uri, version);
     }
 
     @Override
@@ -136,34 +125,4 @@ final class GuardedHttpConnection extends HttpConnection {
     }
 
     /** Measures the body as the application reads it; the rate's state only once a body arrives. */
-    private final class RateCheckedStream extends HttpStreamOverHTTP1 {
-        private BodyRate rate;
-        private Content.Chunk tooSlow;
-
-        RateCheckedStream(String method, String uri, HttpVersion version) {
-            super(method, uri, version);
-        }
-
-        @Override
-        public Content.Chunk read() {
-            if (tooSlow != null) {
-                return tooSlow;
-            }
-            Content.Chunk chunk = super.read();
-            if (chunk == null || !chunk.hasRemaining() || chunk.isLast()) {
-                return chunk;
-            }
-            if (rate == null) {
-                rate = new BodyRate(bounds.minBodyBytesPerSecond());
-            }
-            if (!rate.tooSlowAfter(chunk.remaining(), NanoTime.now())) {
-                return chunk;
-            }
-            chunk.release();
-            getGenerator().setPersistent(false);
-            bounds.metrics().requestRefused(BodyRate.TOO_SLOW);
-            tooSlow = rate.failure();
-            return tooSlow;
-        }
-    }
 }

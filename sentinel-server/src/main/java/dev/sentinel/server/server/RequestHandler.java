@@ -43,24 +43,17 @@ final class RequestHandler extends Handler.Abstract {
     private final AtomicBoolean draining;
     private final ForwardingEngine forwardingEngine;
     private final boolean accessLogged;
-    private final int minBodyBytesPerSecond;
     private final Runnable bodyTooSlow;
 
-    /**
-     * @param accessLogged          whether an access log reads each request's {@link RequestFacts}
-     * @param minBodyBytesPerSecond {@code min-request-body-rate-bytes-per-sec}, which, like the listeners that
-     *                              judge it on HTTP/1, is fixed until restart
-     */
+    /** @param accessLogged whether an access log reads each request's {@link RequestFacts} */
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
-                   AtomicBoolean draining, ForwardingEngine forwardingEngine, boolean accessLogged,
-                   int minBodyBytesPerSecond) {
+                   AtomicBoolean draining, ForwardingEngine forwardingEngine, boolean accessLogged) {
         this.current = current;
         this.builtins = builtins;
         this.metrics = metrics;
         this.draining = draining;
         this.forwardingEngine = forwardingEngine;
         this.accessLogged = accessLogged;
-        this.minBodyBytesPerSecond = minBodyBytesPerSecond;
         this.bodyTooSlow = () -> metrics.requestRefused(BodyRate.TOO_SLOW);
     }
 
@@ -121,7 +114,8 @@ final class RequestHandler extends Handler.Abstract {
             return;
         }
         ClientOrigin origin = new ClientOrigin(authority(request), forwardedFor(request));
-        Request limited = RequestLimits.limitBody(request, maxBody, minBodyBytesPerSecond, bodyTooSlow);
+        Request limited = RequestLimits.limitBody(request, maxBody, limits.minRequestBodyRateBytesPerSec(),
+                bodyTooSlow);
 
         FilterChain filters = snapshot.filters(route.id());
         if (filters.isEmpty()) {

@@ -118,8 +118,7 @@ public final class SentinelServer extends ContainerLifeCycle {
         clients = new UpstreamClients(threads, server.getScheduler(), server.getByteBufferPool(), metrics);
         Builtins builtins = new Builtins(metrics, startedAt, draining);
         Handler requestPath = new RequestHandler(current, builtins, metrics, draining, new ForwardingEngine(metrics),
-                initialConfig.observability().accessLog() != null,
-                initialConfig.limits().minRequestBodyRateBytesPerSec());
+                initialConfig.observability().accessLog() != null);
         MetricsEndpoint endpoint = initialConfig.observability().metrics();
         if (endpoint != null) {
             server.addConnector(Listeners.newPlainConnector(server,
@@ -344,10 +343,8 @@ public final class SentinelServer extends ContainerLifeCycle {
             LOG.warn("observability changes take effect only after a restart");
         }
         if (running.limits().maxHeaderSizeBytes() != next.limits().maxHeaderSizeBytes()
-                || running.limits().maxConnectionsPerClient() != next.limits().maxConnectionsPerClient()
-                || running.limits().minRequestBodyRateBytesPerSec() != next.limits().minRequestBodyRateBytesPerSec()) {
-            LOG.warn("max-header-size-bytes, max-connections-per-client and min-request-body-rate-bytes-per-sec"
-                    + " take effect only after a restart");
+                || running.limits().maxConnectionsPerClient() != next.limits().maxConnectionsPerClient()) {
+            LOG.warn("max-header-size-bytes and max-connections-per-client take effect only after a restart");
         }
     }
 

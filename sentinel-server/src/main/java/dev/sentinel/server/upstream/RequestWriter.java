@@ -177,8 +177,12 @@ final class RequestWriter implements Callback {
         return last;
     }
 
+    /**
+     * Also the demand callback, which runs when the client sent more or when its body ran out of time; only a
+     * chunk read, not the callback, ends the wait on the client (the upstream's idle timeout must not blame
+     * the upstream for a client whose body is being refused).
+     */
     private void pump() {
-        awaitingClient = false;
         while (true) {
             if (abandoned || exchange.isEnded()) {
                 return;
@@ -193,6 +197,7 @@ final class RequestWriter implements Callback {
                 exchange.abort(next.getFailure());
                 return;
             }
+            awaitingClient = false;
             if (!next.hasRemaining() && !next.isLast()) {
                 next.release();
                 continue;

@@ -42,6 +42,36 @@ class BodyRateTest {
     }
 
     @Test
+    void aBodyWaitedForBeforeItsFirstByteMayBeSilentForTheGraceSecond() {
+        BodyRate rate = new BodyRate(1024);
+        assertEquals(TimeUnit.SECONDS.toNanos(1), rate.silenceAllowedNanos(at(0)));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(600), rate.silenceAllowedNanos(at(400)), "the clock runs");
+        assertEquals(0, rate.silenceAllowedNanos(at(1500)));
+    }
+
+    @Test
+    void theClockStartsAtTheFirstWaitWhenItComesBeforeTheFirstByte() {
+        BodyRate rate = new BodyRate(1024);
+        rate.silenceAllowedNanos(at(0));
+        assertTrue(rate.tooSlowAfter(1000, at(1000)), "1000 bytes in the second since the wait began");
+    }
+
+    @Test
+    void theSilenceAllowedEndsWhereTheAverageWouldFallBelowTheMinimum() {
+        BodyRate rate = new BodyRate(1024);
+        assertFalse(rate.tooSlowAfter(10 * 1024, at(0)));
+        assertEquals(TimeUnit.MILLISECONDS.toNanos(10_001 - 2000), rate.silenceAllowedNanos(at(2000)),
+                "10 KiB pay for 10 s at 1 KiB/s");
+
+        BodyRate before = new BodyRate(1024);
+        before.tooSlowAfter(10 * 1024, at(0));
+        assertFalse(before.tooSlowAfter(0, at(10_000)), "at the minimum a millisecond before the deadline");
+        BodyRate atDeadline = new BodyRate(1024);
+        atDeadline.tooSlowAfter(10 * 1024, at(0));
+        assertTrue(atDeadline.tooSlowAfter(0, at(10_001)), "below it at the deadline");
+    }
+
+    @Test
     void theFailureIsALastChunkCarryingATimeout() {
         Content.Chunk failure = new BodyRate(1024).failure();
         assertTrue(failure.isLast());
