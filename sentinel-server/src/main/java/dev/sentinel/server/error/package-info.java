@@ -1,2 +1,2 @@
-/** The one place error responses are written: a JSON body with status, reason and trace id. */
+/** The one place error responses are written (a JSON body with status, reason and trace id), and failures told apart. */
 package dev.sentinel.server.error;

@@ -1,6 +1,6 @@
 package dev.sentinel.server.limits;
 
-import java.util.concurrent.TimeoutException;
+import dev.sentinel.server.error.Causes;
 
 /**
  * The status a client gets when its own side of an exchange failed, wherever Jetty wrapped the cause: its body
@@ -12,18 +12,9 @@ public final class ClientFailures {
     }
 
     public static int status(Throwable failure) {
-        if (causedBy(failure, BodyLimitExceeded.class)) {
+        if (Causes.has(failure, BodyLimitExceeded.class)) {
             return 413;
         }
-        return causedBy(failure, TimeoutException.class) ? 408 : 400;
-    }
-
-    private static boolean causedBy(Throwable failure, Class<? extends Throwable> type) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.isTimeout(failure) ? 408 : 400;
     }
 }
