@@ -19,13 +19,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The JSON access log: one object per line, with the request's trace id, route and upstream. */
 class AccessLogTest {
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static Path logFile;
     private static int port;
@@ -43,12 +45,6 @@ class AccessLogTest {
                 upstreams { upstream "be" { target "%s" } }
                 observability { logging { access-log { enabled #true; file "%s"; include-trace-id #true } } }
                 """.formatted(port, backend.address(), logFile));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sentinel.close();
-        backend.close();
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -29,7 +29,9 @@ class BalancerFailuresTest {
     @TempDir
     static Path tmp;
 
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -57,16 +59,6 @@ class BalancerFailuresTest {
                 }
                 """.formatted(port, backend.address(), backend.address()));
         sentinel = Sentinel.start(home, config, "run", "-c", config.toString());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test

@@ -20,7 +20,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,9 +32,12 @@ class BodiesTest {
     private static final int GLOBAL_LIMIT = 4 * 1024 * 1024;
     private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
+    @AutoClose
     private static Backend backend;
     /** Behind the routes whose limits are tested, so "nothing received" is not disturbed by other tests. */
+    @AutoClose
     private static Backend guard;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -73,15 +76,6 @@ class BodiesTest {
                   upstream "guard" { target "%s" }
                 }
                 """.formatted(port, GLOBAL_LIMIT, backend.address(), guard.address()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {sentinel, backend, guard}) {
-            if (c != null) {
-                c.close();
-            }
-        }
     }
 
     @ParameterizedTest(name = "{0} {1} bytes")

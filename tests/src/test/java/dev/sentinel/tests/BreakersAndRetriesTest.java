@@ -25,6 +25,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +38,21 @@ class BreakersAndRetriesTest {
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
 
     private static final AtomicInteger FLAKY_STATUS = new AtomicInteger(500);
+    @AutoClose
     private static Backend flaky;
+    @AutoClose
     private static Backend ok;
+    @AutoClose
     private static Backend unavailable;
+    @AutoClose
     private static Backend unavailable2;
+    @AutoClose
     private static Backend stalled;
+    @AutoClose
     private static Backend failingTarget;
+    @AutoClose
     private static ServerSocket dying;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -131,15 +140,10 @@ class BreakersAndRetriesTest {
                 unavailable.address(), ok.address()));
     }
 
+    /** JUnit runs this before it closes the {@code @AutoClose} fields, so held requests end first. */
     @AfterAll
-    static void stop() throws Exception {
+    static void release() {
         RELEASE.countDown();
-        for (AutoCloseable closeable : new AutoCloseable[] {sentinel, flaky, ok, unavailable, unavailable2, stalled,
-                failingTarget, dying}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
     }
 
     @Test

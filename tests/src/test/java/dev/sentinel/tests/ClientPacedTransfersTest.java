@@ -13,7 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -34,7 +34,9 @@ class ClientPacedTransfersTest {
     private static final int UPLOAD_BYTES = 256 * 1024;
     private static final String TIMEOUTS = "sentinel_upstream_failures_total{reason=\"timeout\",upstream=\"paced\"}";
 
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -60,16 +62,6 @@ class ClientPacedTransfersTest {
                 }
                 upstreams { upstream "paced" { target "%s"; timeouts { read-secs %d } } }
                 """.formatted(port, KEEPALIVE_SECS, backend.address(), READ_SECS));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test

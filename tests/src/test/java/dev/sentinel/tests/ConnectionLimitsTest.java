@@ -21,8 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -40,8 +40,11 @@ class ConnectionLimitsTest {
             "sentinel_connections_refused_total{reason=\"max_connections_per_client\"}";
     private static final Duration PATIENCE = Duration.ofSeconds(10);
 
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel global;
+    @AutoClose
     private static Sentinel perClient;
     private static int[] globalPorts;
     private static int[] perClientPorts;
@@ -57,15 +60,6 @@ class ConnectionLimitsTest {
         perClientPorts = new int[] {Ports.free(), Ports.free()};
         perClient = Sentinel.start(config(perClientPorts,
                 "system { worker-threads 1 }\nlimits { max-connections-per-client " + MAX_PER_CLIENT + " }"));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {global, perClient, backend}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
     }
 
     private static String config(int[] ports, String bounds) {

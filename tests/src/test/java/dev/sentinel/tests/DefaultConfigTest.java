@@ -13,27 +13,21 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code bin/sentinel.sh run} without {@code -c}: the shipped {@code etc/sentinel.kdl} on :8080 and :9090. */
 class DefaultConfigTest {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    @AutoClose
     private static Sentinel sentinel;
 
     @BeforeAll
     static void startWithTheDefaultConfig() throws Exception {
         Assumptions.assumeTrue(free(8080) && free(9090), "ports 8080 and 9090 must be free for the default config");
         sentinel = Sentinel.start(Dist.home(), Dist.home().resolve("etc/sentinel.kdl"), "run");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
     }
 
     @Test

@@ -12,7 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 
@@ -25,7 +25,9 @@ class EarlyUpstreamAnswerTest {
     private static final int BODY_BYTES = 8 * 1024 * 1024;
     private static final String FAILURES = "sentinel_upstream_failures_total{reason=\"failure\",upstream=\"early\"}";
 
+    @AutoClose
     private static ServerSocket early;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -44,16 +46,6 @@ class EarlyUpstreamAnswerTest {
                 }
                 upstreams { upstream "early" { target "127.0.0.1:%d" } }
                 """.formatted(port, early.getLocalPort()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (early != null) {
-            early.close();
-        }
     }
 
     @RepeatedTest(5)

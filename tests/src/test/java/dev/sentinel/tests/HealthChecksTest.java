@@ -25,7 +25,7 @@ import javax.management.ObjectName;
 import javax.management.remote.JMXConnector;
 import javax.management.remote.JMXConnectorFactory;
 import javax.management.remote.JMXServiceURL;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -38,12 +38,18 @@ class HealthChecksTest {
     private static final Duration SOON = Duration.ofSeconds(15);
 
     private static final AtomicInteger HEALTH_A = new AtomicInteger(200);
+    @AutoClose
     private static Backend a;
+    @AutoClose
     private static Backend b;
+    @AutoClose
     private static Backend c;
+    @AutoClose
     private static Backend d;
     private static int dPort;
+    @AutoClose
     private static GrpcHealthServer grpc;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
     private static int jmxPort;
@@ -96,15 +102,6 @@ class HealthChecksTest {
         sentinel = Sentinel.start(Dist.home(), config,
                 Map.of("SENTINEL_JMX_PORT", Integer.toString(jmxPort), "SENTINEL_JMX_PASSWORD_FILE", passwords.toString()),
                 "run", "-c", config.toString());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable closeable : new AutoCloseable[] {sentinel, a, b, c, d, grpc}) {
-            if (closeable != null) {
-                closeable.close();
-            }
-        }
     }
 
     @Test

@@ -28,7 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +45,9 @@ class Http2AbuseTest {
     /** Frames a connection of the main listener may spend a second on resets, pings, CONTINUATION, ... */
     private static final int FRAME_BUDGET = 128;
 
+    @AutoClose
     private static HoldingBackend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static RefusalCounters counters;
     private static int port;
@@ -76,16 +78,6 @@ class Http2AbuseTest {
                 }
                 """.formatted(port, MAX_STREAMS, widePort, MAX_HEADER_SIZE, backend.address(), backend.address()));
         counters = new RefusalCounters(port);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test

@@ -27,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,7 +49,9 @@ class IpFilterTest {
     @TempDir
     static Path dir;
     private static Path cert;
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static int tlsDenied;
     private static int tlsOpen;
@@ -92,16 +94,6 @@ class IpFilterTest {
                 }
                 upstreams { upstream "be" { target "%s" } }
                 """.formatted(tlsDenied, tls, tlsOpen, tls, allowList, denyWins, open, backend.address()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @BeforeEach

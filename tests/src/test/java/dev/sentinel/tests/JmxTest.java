@@ -40,7 +40,7 @@ import org.eclipse.jetty.http2.api.Stream;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.frames.GoAwayFrame;
 import org.eclipse.jetty.http2.frames.HeadersFrame;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +56,7 @@ class JmxTest {
     private static final ObjectName EXTRA_ROUTE = name("sentinel:type=Route,name=extra");
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static int downPort;
+    @AutoClose
     private static Sentinel sentinel;
     private static Path config;
     private static int jmxPort;
@@ -75,11 +76,6 @@ class JmxTest {
         sentinel = Sentinel.start(Dist.home(), config,
                 Map.of("SENTINEL_JMX_PORT", Integer.toString(jmxPort), "SENTINEL_JMX_PASSWORD_FILE", passwords.toString()),
                 "run", "-c", config.toString());
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        sentinel.close();
     }
 
     @Test

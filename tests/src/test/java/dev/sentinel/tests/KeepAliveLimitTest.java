@@ -9,7 +9,7 @@ import dev.sentinel.tests.support.Metrics;
 import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import java.io.IOException;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,9 @@ class KeepAliveLimitTest {
     private static final int MAX_REQUESTS = 3;
     private static final String HIT = "sentinel_connections_refused_total{reason=\"keepalive_max_requests\"}";
 
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static int limited;
     private static int unlimited;
@@ -43,16 +45,6 @@ class KeepAliveLimitTest {
                 }
                 upstreams { upstream "be" { target "%s" } }
                 """.formatted(limited, MAX_REQUESTS, unlimited, backend.address()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test

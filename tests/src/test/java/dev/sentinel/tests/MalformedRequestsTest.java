@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,9 +31,12 @@ class MalformedRequestsTest {
     private static final Duration NOTHING_WINDOW = Duration.ofMillis(300);
 
     /** Behind the catch-all route every corpus request targets: must never receive anything. */
+    @AutoClose
     private static Backend guard;
     /** Behind {@code /ok}, for the requests that must be served. */
+    @AutoClose
     private static Backend ok;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -57,15 +60,6 @@ class MalformedRequestsTest {
                   upstream "guard" { target "%s" }
                 }
                 """.formatted(port, ok.address(), guard.address()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        for (AutoCloseable c : new AutoCloseable[] {sentinel, guard, ok}) {
-            if (c != null) {
-                c.close();
-            }
-        }
     }
 
     static List<Case> corpus() {

@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,16 +39,21 @@ class MetricsTest {
     private static final int CUT_SENT = 200_000;
     private static final int CUT_DECLARED = 2 * CUT_SENT;
 
+    @AutoClose
     private static Backend backend;
     /** Holds each request until the test releases it, so it can be seen in flight. */
+    @AutoClose
     private static Backend gated;
     private static final Semaphore GATE = new Semaphore(0);
     /** Released once the client has read the first part of the response that is then cut short. */
     private static final Semaphore CUT = new Semaphore(0);
     /** Streams a chunked answer, or cuts one short, depending on the path. */
+    @AutoClose
     private static Backend streaming;
     /** Reached by one test only, so its first request must open a connection. */
+    @AutoClose
     private static Backend fresh;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
     private static int metricsPort;
@@ -85,18 +90,6 @@ class MetricsTest {
                 observability { metrics { address "127.0.0.1:%d"; path "/prom" } }
                 """.formatted(port, backend.address(), Ports.free(), gated.address(), streaming.address(),
                 fresh.address(), metricsPort));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        for (Backend b : new Backend[] {backend, gated, streaming, fresh}) {
-            if (b != null) {
-                b.close();
-            }
-        }
     }
 
     /** {@code /stream/chunked}: two chunks, no Content-Length; {@code /stream/cut}: declares more than it sends. */

@@ -19,7 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,7 +34,9 @@ class RateLimitTest {
     /** Quick requests sent at most before a refusal must have come. */
     private static final int MAX_TRIES = 30;
 
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -77,16 +79,6 @@ class RateLimitTest {
                   upstream "gone" { target "127.0.0.1:%d" }
                 }
                 """.formatted(port, backend.address(), Ports.free()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     private static HttpResponse<String> send(String path, String... headers) throws Exception {

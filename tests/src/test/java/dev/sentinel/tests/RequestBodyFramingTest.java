@@ -8,7 +8,7 @@ import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import dev.sentinel.tests.support.h2.H2Client;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +21,9 @@ import org.junit.jupiter.api.Test;
 class RequestBodyFramingTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
+    @AutoClose
     private static Backend backend;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -35,16 +37,6 @@ class RequestBodyFramingTest {
                 routes { route "all" { matches { path-prefix "/" }; upstream "be" } }
                 upstreams { upstream "be" { target "%s" } }
                 """.formatted(port, backend.address()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (backend != null) {
-            backend.close();
-        }
     }
 
     @Test

@@ -31,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -41,11 +42,17 @@ class UpstreamErrorsTest {
 
     /** Released when the class ends, so the slow backend's pending answers do not hold its shutdown. */
     private static final CountDownLatch RELEASE = new CountDownLatch(1);
+    @AutoClose
     private static Backend slow;
+    @AutoClose
     private static Backend first;
+    @AutoClose
     private static Backend second;
+    @AutoClose
     private static Backend echo;
+    @AutoClose
     private static ServerSocket broken;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -86,17 +93,10 @@ class UpstreamErrorsTest {
                 broken.getLocalPort(), first.address(), second.address(), echo.address()));
     }
 
+    /** JUnit runs this before it closes the {@code @AutoClose} fields, so held requests end first. */
     @AfterAll
-    static void stop() throws Exception {
+    static void release() {
         RELEASE.countDown();
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        for (AutoCloseable c : new AutoCloseable[] {broken, slow, first, second, echo}) {
-            if (c != null) {
-                c.close();
-            }
-        }
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,7 +83,9 @@ class UpstreamResponseTest {
             Map.entry("/close-delimited-http10", "HTTP/1.0 200 OK\r\n\r\nuntil the end"),
             Map.entry("/close-delimited-http11", "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nuntil the end"));
 
+    @AutoClose
     private static ServerSocket upstream;
+    @AutoClose
     private static Sentinel sentinel;
     private static int port;
 
@@ -102,16 +104,6 @@ class UpstreamResponseTest {
                 }
                 upstreams { upstream "raw" { target "127.0.0.1:%d" } }
                 """.formatted(port, upstream.getLocalPort()));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (sentinel != null) {
-            sentinel.close();
-        }
-        if (upstream != null) {
-            upstream.close();
-        }
     }
 
     @ParameterizedTest(name = "{0}")
