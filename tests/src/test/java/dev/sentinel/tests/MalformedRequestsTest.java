@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.sentinel.tests.MalformedRequestCorpus.After;
 import dev.sentinel.tests.MalformedRequestCorpus.Case;
 import dev.sentinel.tests.support.Backend;
 import dev.sentinel.tests.support.Ports;
