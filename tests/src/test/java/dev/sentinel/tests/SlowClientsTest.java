@@ -10,11 +10,13 @@ import dev.sentinel.tests.support.Ports;
 import dev.sentinel.tests.support.Sentinel;
 import dev.sentinel.tests.support.h2.H2Client;
 import dev.sentinel.tests.support.h2.H2Frame;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
@@ -224,6 +226,59 @@ class SlowClientsTest {
                 raw.send("x".repeat(1024));
             }
             return raw.read().status();
+        }
+    }
+
+    /**
+     * Only Sentinel's waits for the client count against it. An upstream that pauses before taking the body
+     * holds the client back (the socket buffers between them fill), and that is not the client being slow:
+     * judged by the clock instead, the 3 s pause made a fast client's 8 MiB body too slow for 10 MB/s.
+     */
+    @Test
+    @Timeout(60)
+    void anUpstreamSlowToTakeTheBodyDoesNotMakeTheClientTooSlow() throws Exception {
+        int bodyBytes = 8 * 1024 * 1024;
+        try (ServerSocket pausing = new ServerSocket()) {
+            // A small window, so that the pause backs up to Sentinel and on to the client.
+            pausing.setReceiveBufferSize(4096);
+            pausing.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            Thread.ofVirtual().start(() -> takeOneBodyAfterAPause(pausing, Duration.ofSeconds(3)));
+            int ownPort = Ports.free();
+            try (Sentinel own = Sentinel.start("""
+                    system { worker-threads 1 }
+                    listeners { listener "main" { address "127.0.0.1:%d" } }
+                    routes { route "all" { matches { path-prefix "/" }; upstream "pausing" } }
+                    upstreams { upstream "pausing" { target "127.0.0.1:%d" } }
+                    limits { max-body-size "16MB"; min-request-body-rate-bytes-per-sec 10000000 }
+                    """.formatted(ownPort, pausing.getLocalPort()))) {
+                HttpResponse<String> response = CLIENT.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ownPort + "/upload"))
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[bodyBytes]))
+                                .timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, response.statusCode(), response.body());
+                assertEquals("received " + bodyBytes, response.body());
+            }
+        }
+    }
+
+    /** Answers one request: reads its head, pauses, then reads its whole body and says how much came. */
+    private static void takeOneBodyAfterAPause(ServerSocket server, Duration pause) {
+        try (Socket socket = server.accept()) {
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            long length = 0;
+            for (String line = RawHttp1.line(in); line != null && !line.isEmpty(); line = RawHttp1.line(in)) {
+                if (line.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    length = Long.parseLong(line.substring(15).trim());
+                }
+            }
+            Thread.sleep(pause.toMillis());
+            in.skipNBytes(length);
+            String text = "received " + length;
+            socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: " + text.length()
+                    + "\r\nConnection: close\r\n\r\n" + text).getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException | InterruptedException e) {
+            // The test fails on the answer it did not get.
         }
     }
 

@@ -8,9 +8,9 @@ package dev.sentinel.server.config;
  * @param maxBodySizeBytes   request body; larger gives 413, also mid-stream for chunked bodies
  * @param maxConnectionsPerClient open connections from one client IP address, across all listeners;
  *                           more are closed at accept
- * @param minRequestBodyRateBytesPerSec a request body arriving slower than this on average (after its
- *                           first second) gets 408; an HTTP/1.1 connection is then closed, an HTTP/2
- *                           stream ends alone (Sentinel extension)
+ * @param minRequestBodyRateBytesPerSec a request body arriving slower than this while Sentinel waits for it
+ *                           (after a first second of waiting), or stopping, gets 408; an HTTP/1.1
+ *                           connection is then closed, an HTTP/2 stream ends alone (Sentinel extension)
  */
 public record LimitsConfig(int maxHeaderCount, int maxHeaderSizeBytes, long maxBodySizeBytes,
                            int maxConnectionsPerClient, int minRequestBodyRateBytesPerSec) {

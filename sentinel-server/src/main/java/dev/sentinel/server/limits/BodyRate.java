@@ -3,28 +3,31 @@ package dev.sentinel.server.limits;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.util.NanoTime;
 
 /**
- * {@code min-request-body-rate-bytes-per-sec}: a request body's average rate, over the bytes received and the
- * time since Sentinel began to read the body (its first byte, or its first wait for one). The first second is
- * never judged, so one late packet is not a slow client, and a body that completes is never refused. A body
- * is judged as its bytes arrive and, while Sentinel waits for more, at the moment its average would fall below
- * the minimum ({@link #silenceAllowedNanos}): a body that stops altogether is refused then, not held open
- * until the connection's idle timeout.
+ * {@code min-request-body-rate-bytes-per-sec}: a request body's bytes over the time Sentinel spent waiting for
+ * them. Only waits count: while Sentinel is busy elsewhere (connecting to the upstream, or writing to an
+ * upstream slow to read), the client is held back by Sentinel, not slow. The first second of waiting is never
+ * judged, so one late packet is not a slow client, and a body that completes is never refused.
  *
- * <p>One instance per request body. Reads are never concurrent, and each happens-after the previous one
- * through Jetty's demand hand-off, so plain fields suffice.
+ * <p>A body is judged as its bytes arrive and, during a wait, at the moment the wait would make it too slow
+ * ({@link #waitAllowedNanos}): a body that stops altogether is refused then, not held open until the
+ * connection's idle timeout.
+ *
+ * <p>One instance per request body. Reads and demands are never concurrent, and each happens-after the
+ * previous one through Jetty's demand hand-off, so plain fields suffice.
  */
 public final class BodyRate {
     /** The refusal's reason in {@code sentinel_requests_refused_total}. */
     public static final String TOO_SLOW = "body_too_slow";
-    private static final long GRACE_MILLIS = 1000;
+    private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final int minBytesPerSecond;
-    private boolean started;
-    private long startNanos;
     private long bytes;
+    /** The time of the waits that ended. */
+    private long waitedNanos;
+    private boolean waiting;
+    private long waitStart;
 
     /** @param minBytesPerSecond at least 1 */
     public BodyRate(int minBytesPerSecond) {
@@ -32,24 +35,29 @@ public final class BodyRate {
     }
 
     /**
-     * Counts {@code count} body bytes as arriving at {@code now} ({@link NanoTime#now()}): {@code true} when the
-     * body is too slow from here on.
+     * Sentinel waits for the client's next bytes from {@code now} ({@code System.nanoTime()}), or goes on
+     * waiting after a wake-up that brought none: how long the wait may last before the body is too slow.
      */
-    public boolean tooSlowAfter(int count, long now) {
-        start(now);
-        bytes += count;
-        long elapsedMillis = NanoTime.millisElapsed(startNanos, now);
-        return elapsedMillis >= GRACE_MILLIS && bytes * 1000 < minBytesPerSecond * elapsedMillis;
+    public long waitAllowedNanos(long now) {
+        if (!waiting) {
+            waiting = true;
+            waitStart = now;
+        }
+        long waited = waitedNanos + (now - waitStart);
+        return Math.max(0, Math.max(GRACE_NANOS, paidForNanos() + 1) - waited);
     }
 
     /**
-     * How long, from {@code now}, the body may stay silent before it is too slow: the grace second, or the
-     * time the bytes received so far pay for at the minimum rate, whichever ends later.
+     * Counts {@code count} body bytes as read at {@code now}, which ends a wait under way: {@code true} when the
+     * body is too slow from here on.
      */
-    public long silenceAllowedNanos(long now) {
-        start(now);
-        long paidForMillis = Math.max(GRACE_MILLIS, bytes * 1000 / minBytesPerSecond + 1);
-        return Math.max(0, TimeUnit.MILLISECONDS.toNanos(paidForMillis) - NanoTime.elapsed(startNanos, now));
+    public boolean tooSlowAfter(int count, long now) {
+        if (waiting) {
+            waiting = false;
+            waitedNanos += now - waitStart;
+        }
+        bytes += count;
+        return waitedNanos >= GRACE_NANOS && waitedNanos > paidForNanos();
     }
 
     /** What every read returns once the body was found too slow: a last, failed chunk, answered 408. */
@@ -58,10 +66,9 @@ public final class BodyRate {
                 + " bytes/s"), true);
     }
 
-    private void start(long now) {
-        if (!started) {
-            started = true;
-            startNanos = now;
-        }
+    /** The waiting the bytes received so far pay for at the minimum rate (split so that no product overflows). */
+    private long paidForNanos() {
+        return TimeUnit.SECONDS.toNanos(bytes / minBytesPerSecond)
+                + bytes % minBytesPerSecond * TimeUnit.SECONDS.toNanos(1) / minBytesPerSecond;
     }
 }

@@ -100,7 +100,7 @@ public final class RequestLimits {
                 waits = new BodyWaitTimer(getComponents().getScheduler(), getComponents().getExecutor());
                 Request.addCompletionListener(getWrapped(), failure -> waits.end());
             }
-            super.demand(waits.await(onAvailable, rate().silenceAllowedNanos(NanoTime.now())));
+            super.demand(waits.await(onAvailable, rate().waitAllowedNanos(NanoTime.now())));
         }
 
         private BodyRate rate() {

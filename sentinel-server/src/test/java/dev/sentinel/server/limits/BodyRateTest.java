@@ -16,59 +16,69 @@ class BodyRateTest {
         return START + TimeUnit.MILLISECONDS.toNanos(millis);
     }
 
+    private static long millis(long millis) {
+        return TimeUnit.MILLISECONDS.toNanos(millis);
+    }
+
     @Test
-    void theFirstSecondIsNeverJudged() {
+    void theFirstSecondOfWaitingIsNeverJudged() {
         BodyRate rate = new BodyRate(1024);
-        assertFalse(rate.tooSlowAfter(1, at(0)));
+        rate.waitAllowedNanos(at(0));
         assertFalse(rate.tooSlowAfter(1, at(999)));
     }
 
     @Test
     void exactlyTheMinimumPassesAndOneByteLessDoesNot() {
         BodyRate atMinimum = new BodyRate(1024);
-        assertFalse(atMinimum.tooSlowAfter(48, at(0)));
-        assertFalse(atMinimum.tooSlowAfter(2000, at(2000)), "2048 bytes in 2 s");
+        atMinimum.waitAllowedNanos(at(0));
+        assertFalse(atMinimum.tooSlowAfter(2048, at(2000)), "2048 bytes after 2 s of waiting");
 
         BodyRate below = new BodyRate(1024);
-        assertFalse(below.tooSlowAfter(48, at(0)));
-        assertTrue(below.tooSlowAfter(1999, at(2000)), "2047 bytes in 2 s");
+        below.waitAllowedNanos(at(0));
+        assertTrue(below.tooSlowAfter(2047, at(2000)), "2047 bytes after 2 s of waiting");
     }
 
     @Test
-    void theClockStartsAtTheFirstByte() {
+    void aTrickleIsJudgedOverItsWaitsOnly() {
         BodyRate rate = new BodyRate(1024);
-        assertFalse(rate.tooSlowAfter(1024, at(60_000)));
-        assertFalse(rate.tooSlowAfter(1024, at(61_000)), "2048 bytes in the second since the first byte");
+        long now = 0;
+        for (int i = 0; i < 9; i++) {
+            rate.waitAllowedNanos(at(now));
+            now += 100;
+            assertFalse(rate.tooSlowAfter(10, at(now)), "within the grace second");
+        }
+        rate.waitAllowedNanos(at(now));
+        assertTrue(rate.tooSlowAfter(10, at(now + 100)), "100 bytes over a second of waits");
     }
 
     @Test
-    void aBodyWaitedForBeforeItsFirstByteMayBeSilentForTheGraceSecond() {
+    void timeSentinelSpendsElsewhereIsNotTheClients() {
         BodyRate rate = new BodyRate(1024);
-        assertEquals(TimeUnit.SECONDS.toNanos(1), rate.silenceAllowedNanos(at(0)));
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(600), rate.silenceAllowedNanos(at(400)), "the clock runs");
-        assertEquals(0, rate.silenceAllowedNanos(at(1500)));
+        assertFalse(rate.tooSlowAfter(100, at(0)));
+        assertFalse(rate.tooSlowAfter(100, at(60_000)), "read without waiting, a minute later (an upstream slow to read)");
+        assertEquals(millis(1000), rate.waitAllowedNanos(at(60_000)), "nothing waited yet: the whole grace second");
     }
 
     @Test
-    void theClockStartsAtTheFirstWaitWhenItComesBeforeTheFirstByte() {
+    void aWaitMayLastUntilTheTimeWaitedPassesWhatTheBytesPayFor() {
         BodyRate rate = new BodyRate(1024);
-        rate.silenceAllowedNanos(at(0));
-        assertTrue(rate.tooSlowAfter(1000, at(1000)), "1000 bytes in the second since the wait began");
+        rate.waitAllowedNanos(at(0));
+        assertFalse(rate.tooSlowAfter(10 * 1024, at(2000)), "10 KiB pay for 10 s of waiting");
+        assertEquals(millis(8000) + 1, rate.waitAllowedNanos(at(5000)), "2 s waited, 8 s left");
+        assertEquals(millis(7000) + 1, rate.waitAllowedNanos(at(6000)), "the wait goes on after a wake-up");
+        assertEquals(0, rate.waitAllowedNanos(at(13_001)));
     }
 
     @Test
-    void theSilenceAllowedEndsWhereTheAverageWouldFallBelowTheMinimum() {
-        BodyRate rate = new BodyRate(1024);
-        assertFalse(rate.tooSlowAfter(10 * 1024, at(0)));
-        assertEquals(TimeUnit.MILLISECONDS.toNanos(10_001 - 2000), rate.silenceAllowedNanos(at(2000)),
-                "10 KiB pay for 10 s at 1 KiB/s");
+    void aWaitThatRanOutWouldHaveBeenTooSlowAndOneANanosecondShorterNot() {
+        BodyRate justInside = new BodyRate(1024);
+        justInside.waitAllowedNanos(at(0));
+        long allowed = justInside.waitAllowedNanos(at(0));
+        assertFalse(justInside.tooSlowAfter(0, at(0) + allowed - 1));
 
-        BodyRate before = new BodyRate(1024);
-        before.tooSlowAfter(10 * 1024, at(0));
-        assertFalse(before.tooSlowAfter(0, at(10_000)), "at the minimum a millisecond before the deadline");
-        BodyRate atDeadline = new BodyRate(1024);
-        atDeadline.tooSlowAfter(10 * 1024, at(0));
-        assertTrue(atDeadline.tooSlowAfter(0, at(10_001)), "below it at the deadline");
+        BodyRate ranOut = new BodyRate(1024);
+        ranOut.waitAllowedNanos(at(0));
+        assertTrue(ranOut.tooSlowAfter(0, at(0) + allowed));
     }
 
     @Test
