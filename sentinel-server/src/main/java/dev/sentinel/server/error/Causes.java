@@ -10,12 +10,17 @@ public final class Causes {
 
     /** Whether {@code failure} or one of its causes is a {@code type}. */
     public static boolean has(Throwable failure, Class<? extends Throwable> type) {
+        return find(failure, type) != null;
+    }
+
+    /** The first of {@code failure} and its causes that is a {@code type}, or {@code null}. */
+    public static <T extends Throwable> T find(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
-                return true;
+                return type.cast(t);
             }
         }
-        return false;
+        return null;
     }
 
     /** A timeout: Jetty's idle and deadline timeouts, or the JDK's socket timeouts. */

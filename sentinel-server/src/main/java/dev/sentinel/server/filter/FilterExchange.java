@@ -1,5 +1,6 @@
 package dev.sentinel.server.filter;
 
+import dev.sentinel.server.error.Causes;
 import dev.sentinel.server.limits.BodyLimitExceeded;
 import dev.sentinel.server.limits.RequestLimits;
 import dev.sentinel.spi.Exchange;
@@ -231,12 +232,8 @@ public final class FilterExchange extends Request.Wrapper implements FilterReque
 
     /** The limit failure, wherever Jetty wrapped it: {@link FilterRequests#body} throws it as itself. */
     private static IOException bodyLimitOr(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof BodyLimitExceeded limit) {
-                return limit;
-            }
-        }
-        return e;
+        BodyLimitExceeded limit = Causes.find(e, BodyLimitExceeded.class);
+        return limit != null ? limit : e;
     }
 
     private HttpFields.Mutable mutableHeaders() {

@@ -21,6 +21,7 @@ public final class BodyRate {
     /** The refusal's reason in {@code sentinel_requests_refused_total}. */
     public static final String TOO_SLOW = "body_too_slow";
     private static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MAX_PAID_FOR_SECONDS = Long.MAX_VALUE / 4 / TimeUnit.SECONDS.toNanos(1);
 
     private final int minBytesPerSecond;
     private long bytes;
@@ -66,9 +67,16 @@ public final class BodyRate {
                 + " bytes/s"), true);
     }
 
-    /** The waiting the bytes received so far pay for at the minimum rate (split so that no product overflows). */
+    /**
+     * The waiting the bytes received so far pay for at the minimum rate: split so that no product overflows, and
+     * capped far below overflow (at about 73 years) for the sums made with it.
+     */
     private long paidForNanos() {
-        return TimeUnit.SECONDS.toNanos(bytes / minBytesPerSecond)
+        long seconds = bytes / minBytesPerSecond;
+        if (seconds >= MAX_PAID_FOR_SECONDS) {
+            return TimeUnit.SECONDS.toNanos(MAX_PAID_FOR_SECONDS);
+        }
+        return TimeUnit.SECONDS.toNanos(seconds)
                 + bytes % minBytesPerSecond * TimeUnit.SECONDS.toNanos(1) / minBytesPerSecond;
     }
 }

@@ -3,31 +3,52 @@ package dev.sentinel.server.limits;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.io.CyclicTimeout;
+import org.eclipse.jetty.util.NanoTime;
 import org.eclipse.jetty.util.thread.Scheduler;
 
 /**
  * Bounds one request body's waits for the client: a reader's demand is answered either by the client's bytes
  * or, when they do not come in time, by this timer, after which the body reads as too slow ({@link #expired()}).
- * Exactly one of the two runs the reader's callback; the other finds nothing left to do.
+ * Each wait is its own object, so that a timer firing late for an earlier wait cannot take a later one: exactly
+ * one of the bytes and the timer runs a wait's callback.
+ *
+ * <p>One {@link CyclicTimeout} per body: a new wait mostly moves its deadline without touching the scheduler's
+ * queue, which every connection's timers share.
  */
-final class BodyWaitTimer implements Runnable {
-    private final Scheduler scheduler;
+final class BodyWaitTimer {
+    /** Once the exchange is over: no wait starts, none is judged. */
+    private static final Wait ENDED = new Wait(null, 0);
+
     private final Executor executor;
-    private final AtomicReference<Runnable> waiting = new AtomicReference<>();
+    private final AtomicReference<Wait> waiting = new AtomicReference<>();
     /** Handed to Jetty in place of the reader's callback, once, rather than a new lambda per wait. */
     private final Runnable onBytes = this::bytesArrived;
-    private volatile Scheduler.Task deadline;
+    private final CyclicTimeout timeout;
     private volatile boolean expired;
 
-    BodyWaitTimer(Scheduler scheduler, Executor executor) {
-        this.scheduler = scheduler;
-        this.executor = executor;
+    private record Wait(Runnable onAvailable, long deadline) {
     }
 
-    /** Starts a wait of at most {@code nanos}: returns the callback to demand the client's bytes with. */
-    Runnable await(Runnable onAvailable, long nanos) {
-        waiting.set(onAvailable);
-        deadline = scheduler.schedule(this, nanos, TimeUnit.NANOSECONDS);
+    BodyWaitTimer(Scheduler scheduler, Executor executor) {
+        this.executor = executor;
+        this.timeout = new CyclicTimeout(scheduler) {
+            @Override
+            public void onTimeoutExpired() {
+                expire();
+            }
+        };
+    }
+
+    /**
+     * Starts a wait, at {@code now} ({@link NanoTime#now()}), of at most {@code nanos}: returns the callback to
+     * demand the client's bytes with.
+     */
+    Runnable await(Runnable onAvailable, long now, long nanos) {
+        if (!waiting.compareAndSet(null, new Wait(onAvailable, now + nanos))) {
+            return onAvailable;
+        }
+        timeout.schedule(nanos, TimeUnit.NANOSECONDS);
         return onBytes;
     }
 
@@ -37,31 +58,35 @@ final class BodyWaitTimer implements Runnable {
     }
 
     /**
-     * The exchange is over: a wait still running is dropped, and its scheduled task with it. (Racing a wait that
-     * is just starting, the task may stay scheduled; it then finds nothing waiting when it runs.)
+     * The exchange is over: a wait still running is dropped, and the scheduled wake-up with it. (Racing a wait
+     * that is just starting, a wake-up may stay scheduled; it then finds the timer ended when it runs.)
      */
     void end() {
-        Scheduler.Task task = deadline;
-        if (waiting.getAndSet(null) != null && task != null) {
-            task.cancel();
-        }
+        waiting.set(ENDED);
+        timeout.destroy();
     }
 
     private void bytesArrived() {
-        Runnable onAvailable = waiting.getAndSet(null);
-        if (onAvailable != null) {
-            deadline.cancel();
-            onAvailable.run();
+        Wait wait = waiting.get();
+        if (wait != null && wait != ENDED && waiting.compareAndSet(wait, null)) {
+            timeout.cancel();
+            wait.onAvailable.run();
         }
     }
 
-    /** The deadline, on the scheduler's thread: the reader's callback goes to the executor, as Jetty's would. */
-    @Override
-    public void run() {
-        Runnable onAvailable = waiting.getAndSet(null);
-        if (onAvailable != null) {
+    /**
+     * On the scheduler's thread (called directly only by tests). A wake-up may be late for a wait the bytes
+     * already answered, and find a newer wait whose own deadline is still ahead (and scheduled): it leaves that
+     * one alone. The reader's callback goes to the executor, as Jetty's would.
+     */
+    void expire() {
+        Wait wait = waiting.get();
+        if (wait == null || wait == ENDED || NanoTime.now() - wait.deadline < 0) {
+            return;
+        }
+        if (waiting.compareAndSet(wait, null)) {
             expired = true;
-            executor.execute(onAvailable);
+            executor.execute(wait.onAvailable);
         }
     }
 }

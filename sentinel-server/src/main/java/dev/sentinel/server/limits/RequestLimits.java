@@ -100,7 +100,8 @@ public final class RequestLimits {
                 waits = new BodyWaitTimer(getComponents().getScheduler(), getComponents().getExecutor());
                 Request.addCompletionListener(getWrapped(), failure -> waits.end());
             }
-            super.demand(waits.await(onAvailable, rate().waitAllowedNanos(NanoTime.now())));
+            long now = NanoTime.now();
+            super.demand(waits.await(onAvailable, now, rate().waitAllowedNanos(now)));
         }
 
         private BodyRate rate() {

@@ -123,6 +123,4 @@ final class GuardedHttpConnection extends HttpConnection {
             super.earlyEOF();
         }
     }
-
-    /** Measures the body as the application reads it; the rate's state only once a body arrives. */
 }

@@ -82,6 +82,16 @@ class BodyRateTest {
     }
 
     @Test
+    void aHugeBodyAtOneBytePerSecondDoesNotOverflowIntoTooSlow() {
+        BodyRate rate = new BodyRate(1);
+        assertFalse(rate.tooSlowAfter(Integer.MAX_VALUE, at(0)));
+        assertFalse(rate.tooSlowAfter(Integer.MAX_VALUE, at(0)));
+        assertFalse(rate.tooSlowAfter(Integer.MAX_VALUE, at(0)), "6.4 GB pay for decades of waiting at 1 byte/s");
+        assertTrue(rate.waitAllowedNanos(at(0)) > TimeUnit.DAYS.toNanos(365 * 50));
+        assertFalse(rate.tooSlowAfter(1, at(3_600_000)), "after an hour of waiting");
+    }
+
+    @Test
     void theFailureIsALastChunkCarryingATimeout() {
         Content.Chunk failure = new BodyRate(1024).failure();
         assertTrue(failure.isLast());
