@@ -45,7 +45,7 @@ final class RequestHandler extends Handler.Abstract {
     private final boolean accessLogged;
     private final Runnable bodyTooSlow;
 
-    /** @param accessLogged whether an access log reads each request's {@link RequestFacts} */
+    /** @param accessLogged whether an access log reads each request's {@link RequestFacts} (fixed until restart) */
     RequestHandler(AtomicReference<RuntimeSnapshot> current, Builtins builtins, ProxyMetrics metrics,
                    AtomicBoolean draining, ForwardingEngine forwardingEngine, boolean accessLogged) {
         this.current = current;
